@@ -1,0 +1,317 @@
+"""The `newsbot` command. A thin layer: parse, call `index/`, print; every NewsbotError
+becomes one line on stderr and a non-zero exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from index.errors import NewsbotError
+from index.models import answer_dict, article_dict
+
+from .config import Settings, load_settings
+
+EXIT_ERROR = 1
+EXAMPLE = 'newsbot ask "when do K-5 students return?"'
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("corpus and index")
+    group.add_argument("--corpus", metavar="PATH",
+                       help="folder (or file) of articles; env NEWSBOT_CORPUS; "
+                            "default: the seed articles shipped with newsbot")
+    group.add_argument("--index", metavar="PATH",
+                       help="folder for the saved index; env NEWSBOT_INDEX; "
+                            "default: a cache folder per corpus")
+    group.add_argument("--engine", choices=("auto", "okapi", "sparse"),
+                       help="scoring engine; env NEWSBOT_ENGINE; default: auto (rank-bm25 "
+                            "up to 20,000 passages, the sparse engine above)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="Answer questions with passages quoted from your newsroom's own articles, "
+                    "each with its citation. newsbot never writes text of its own.",
+        epilog=f"Example: {EXAMPLE}\nSettings can also come from a .env file; see .env.example.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ask = sub.add_parser("ask", parents=[common], help="answer a question with cited passages",
+                         description="Quote the passages that best answer QUESTION, each with "
+                                     "its article, date and paragraph.")
+    ask.add_argument("question", metavar="QUESTION",
+                     help='the question, in quotes; "-" reads one question per line from stdin')
+    ask.add_argument("--top", type=_positive, default=3, metavar="K",
+                     help="how many passages to quote (default 3)")
+    ask.add_argument("--json", action="store_true",
+                     help="print JSON (JSON Lines with -) instead of text")
+    ask.set_defaults(run=cmd_ask)
+
+    index = sub.add_parser("index", help="build or inspect the saved index",
+                           description="The index is rebuilt by itself when the corpus changes;"
+                                       " these commands do it explicitly.")
+    isub = index.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ibuild = isub.add_parser("build", parents=[common], help="analyse the corpus and save the "
+                             "index from scratch")
+    ibuild.set_defaults(run=cmd_index_build)
+    iinfo = isub.add_parser("info", parents=[common], help="where the index is and what it holds")
+    iinfo.set_defaults(run=cmd_index_info)
+    iverify = isub.add_parser("verify", parents=[common],
+                              help="check every file of the index against its checksum")
+    iverify.set_defaults(run=cmd_index_verify)
+    iadd = isub.add_parser("add", parents=[common], help="index new article files without a "
+                           "full rebuild")
+    iadd.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    iadd.set_defaults(run=cmd_index_add)
+
+    sources = sub.add_parser("sources", parents=[common], help="list the indexed articles")
+    sources.add_argument("--json", action="store_true", help="print JSON")
+    sources.set_defaults(run=cmd_sources)
+
+    ev = sub.add_parser("eval", parents=[common], help="measure answer quality on a question set",
+                        description="Print hit@1, hit@3 and MRR@10 for a JSON Lines question "
+                                    "set (see tests/data/dev_questions.jsonl).")
+    ev.add_argument("file", metavar="FILE", type=Path, help="questions, one JSON object a line")
+    ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    ev.set_defaults(run=cmd_eval)
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= number <= 50:
+        raise argparse.ArgumentTypeError("must be between 1 and 50")
+    return number
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(corpus=args.corpus, index=args.index, engine=args.engine)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _warn_problems(problems: Sequence) -> None:
+    shown = list(problems)[:50]
+    for problem in shown:
+        _say(f"warning: {problem}")
+    if len(problems) > len(shown):
+        _say(f"warning: … and {len(problems) - len(shown)} more")
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 2_000_000:
+            return
+        pct = 100 * done // total
+        bar = "#" * (pct // 4)
+        end = "\n" if done >= total else ""
+        print(f"\rIndexing [{bar:<25}] {pct:3d}%  {done / 1e6:,.1f} of {total / 1e6:,.1f} MB",
+              end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _searcher(settings: Settings):
+    from index.search import Searcher
+
+    return Searcher.open(settings.index, _say, progress=_progress(), on_problems=_warn_problems)
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .terminal import render_answer
+
+    settings = _settings(args)
+    searcher = _searcher(settings)
+    if args.question == "-":
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            answer = searcher.ask(question, top=args.top)
+            if args.json:
+                print(json.dumps(answer_dict(answer), ensure_ascii=False), flush=True)
+            else:
+                print(f"Q: {question.strip()}\n\n{render_answer(answer)}\n", flush=True)
+        return 0
+    answer = searcher.ask(args.question, top=args.top)
+    if args.json:
+        print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=2))
+    else:
+        print(render_answer(answer))
+    return 0
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    from index import build, store
+
+    settings = _settings(args)
+    with store.locked(settings.index.index_dir):
+        report = build.build(settings.index, _progress())
+    _warn_problems(report.problems)
+    print(_summary(report, settings))
+    return 0
+
+
+def cmd_index_add(args: argparse.Namespace) -> int:
+    from index import build, store
+    from index.corpus import find_files
+    from index.freshness import open_index
+    from index.models import Problem
+
+    settings = _settings(args)
+    open_index(settings.index, _say, _progress(), _warn_problems)
+    problems: list[Problem] = []
+    files = [f for path in args.paths for f in find_files(Path(path), problems)]
+    with store.locked(settings.index.index_dir):
+        base = store.load(settings.index.index_dir)
+        known = base.meta["files"]
+        new = [f for f in files if build.file_key(f, settings.index.corpus) not in known]
+        if not new:
+            _warn_problems(problems)
+            print("Nothing new to add: every file given is already indexed.")
+            return 0
+        report = build.add(settings.index, base, new, _progress())
+    report.problems[:0] = problems
+    _warn_problems(report.problems)
+    print(_summary(report, settings))
+    return 0
+
+
+def _summary(report, settings: Settings) -> str:
+    verb = "Indexed" if report.mode == "build" else "Added"
+    skipped = []
+    if report.skipped_files:
+        skipped.append(f"{report.skipped_files} file(s) skipped")
+    if report.skipped_lines:
+        skipped.append(f"{report.skipped_lines} line(s) skipped")
+    tail = f"; {', '.join(skipped)} (see warnings above)" if skipped else "; nothing skipped"
+    return (f"{verb} {report.articles:,} articles ({report.passages:,} passages) from "
+            f"{report.files:,} file(s) in {report.seconds:.1f} s{tail}.\n"
+            f"Index: {settings.index.index_dir} "
+            f"({report.total_articles:,} articles, {report.total_passages:,} passages in all)")
+
+
+def cmd_index_info(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    searcher = _searcher(settings)
+    meta = searcher.index.meta
+    counts = meta["counts"]
+    print(f"index:     {settings.index.index_dir}\n"
+          f"corpus:    {meta['corpus']}\n"
+          f"built:     {meta['built']}\n"
+          f"articles:  {counts['articles']:,}\n"
+          f"passages:  {counts['passages']:,}\n"
+          f"terms:     {counts['terms']:,}\n"
+          f"engine:    {searcher.engine.name}")
+    return 0
+
+
+def cmd_index_verify(args: argparse.Namespace) -> int:
+    from index import store
+
+    settings = _settings(args)
+    index = store.load(settings.index.index_dir, verify="size")
+    bad = store.verify_all(index)
+    if bad:
+        _say(f"newsbot: the index is damaged ({', '.join(bad)}); "
+             "run `newsbot index build` to rebuild it.")
+        return EXIT_ERROR
+    print(f"The index at {settings.index.index_dir} is sound "
+          f"({len(index.meta['files_written'])} files checked).")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    settings = _settings(args)
+    searcher = _searcher(settings)
+    index = searcher.index
+    counts = np.bincount(np.asarray(index.passage_article), minlength=index.n_articles)
+    articles = searcher.sources()
+    if args.json:
+        rows = [{**article_dict(a), "passages": int(n), "paragraphs": a.paragraphs}
+                for a, n in zip(articles, counts, strict=True)]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for article, n in zip(articles, counts, strict=True):
+        date = article.published or "date unknown"
+        print(f"{article.id}  ({date}, {int(n)} passages)\n    {article.title}")
+    print(f"\n{len(articles):,} articles, {int(counts.sum()):,} passages.")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from index.evaluate import evaluate, load_questions
+
+    settings = _settings(args)
+    questions = load_questions(args.file)
+    report = evaluate(_searcher(settings), questions)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    n = report.answerable
+    print(f"questions:    {len(questions)} ({n} answerable, {report.no_answer_total} no-answer)\n"
+          f"hit@1:        {report.hit1}/{n}\n"
+          f"hit@3:        {report.hit3}/{n}\n"
+          f"MRR@10:       {report.mrr:.3f}\n"
+          f"no_answer:    {report.no_answer_correct}/{report.no_answer_total} correct\n"
+          f"boilerplate:  {report.boilerplate_quoted} quoted\n"
+          f"duplicates:   {report.duplicate_top3} top-3 lists with the same text twice")
+    for failure in report.failures:
+        first = (failure.first or "(nothing)").replace("\n", " ")
+        print(f"\n✗ {failure.id}: {failure.question}\n  {failure.problem}; first: "
+              f"{first[:160]}{'…' if len(first) > 160 else ''}")
+    return 0
+
+
+# ------------------------------------------------------------------ main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.run(args)
+    except NewsbotError as err:
+        _say(f"newsbot: {err}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _say("newsbot: interrupted.")
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except Exception as err:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("NEWSBOT_DEBUG"):
+            raise
+        _say(f"newsbot: unexpected error ({type(err).__name__}: {err}). "
+             "Run again with NEWSBOT_DEBUG=1 to see the traceback, and please report it.")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Settings from the environment and a `.env` file, read once, validated, frozen.
+
+Every variable is listed, with a comment, in `.env.example`. A missing or malformed
+setting raises ConfigError with one sentence naming the variable. Secrets are kept in
+`Secret`, whose repr never shows the value, so they can't leak into logs by accident.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import load_dotenv
+
+from index.corpus import default_corpus
+from index.errors import ConfigError
+from index.settings import ENGINES, IndexSettings, default_index_dir
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class Secret:
+    """A token or signing secret: usable, never printed."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('****')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    index: IndexSettings
+    state_path: Path  # SQLite: feedback votes and asked questions
+    bot_token: Secret | None = None
+    app_token: Secret | None = None
+    signing_secret: Secret | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = 3000
+    log_level: str = "INFO"
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret value, for scrubbing logs."""
+        return [s.reveal() for s in (self.bot_token, self.app_token, self.signing_secret)
+                if s is not None]
+
+
+def load_settings(env: dict[str, str] | None = None, *, corpus: str | None = None,
+                  index: str | None = None, engine: str | None = None,
+                  dotenv: Path | None = Path(".env")) -> Settings:
+    """Settings from `env` (default: os.environ after loading `.env`), options winning."""
+    if env is None:
+        if dotenv is not None and dotenv.is_file():
+            load_dotenv(dotenv, override=False)
+        env = dict(os.environ)
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        return value.strip() if value is not None and value.strip() else None
+
+    corpus_path = Path(corpus or get("NEWSBOT_CORPUS") or default_corpus()).expanduser()
+    index_value = index or get("NEWSBOT_INDEX")
+    index_dir = Path(index_value).expanduser() if index_value else default_index_dir(corpus_path)
+    engine_name = (engine or get("NEWSBOT_ENGINE") or "auto").lower()
+    if engine_name not in ENGINES:
+        raise ConfigError(f"NEWSBOT_ENGINE must be one of {', '.join(ENGINES)}, "
+                          f"not {engine_name!r}.")
+    boilerplate = get("NEWSBOT_BOILERPLATE")
+    if boilerplate and not Path(boilerplate).expanduser().is_file():
+        raise ConfigError(f"NEWSBOT_BOILERPLATE names {boilerplate}, which is not a file.")
+    workers = _int(get("NEWSBOT_WORKERS") or "0", "NEWSBOT_WORKERS", 0, 64)
+    state = get("NEWSBOT_STATE")
+    state_path = Path(state).expanduser() if state else _data_home() / "newsbot" / "state.sqlite3"
+    return Settings(
+        index=IndexSettings(corpus=corpus_path, index_dir=index_dir,
+                            boilerplate=Path(boilerplate).expanduser() if boilerplate else None,
+                            engine=engine_name, workers=workers),
+        state_path=state_path,
+        bot_token=_token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", "xoxb-"),
+        app_token=_token(get("SLACK_APP_TOKEN"), "SLACK_APP_TOKEN", "xapp-"),
+        signing_secret=Secret(s) if (s := get("SLACK_SIGNING_SECRET")) else None,
+        slack_api_url=_api_url(get("SLACK_API_URL")),
+        port=_int(get("PORT") or "3000", "PORT", 1, 65535),
+        log_level=_level(get("NEWSBOT_LOG_LEVEL") or "INFO"),
+    )
+
+
+def _data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
+def _token(value: str | None, name: str, prefix: str) -> Secret | None:
+    if value is None:
+        return None
+    if not value.startswith(prefix):
+        raise ConfigError(f"{name} should start with {prefix!r}; check you copied the right "
+                          "token from your Slack app's settings.")
+    return Secret(value)
+
+
+def _api_url(value: str | None) -> str:
+    if value is None:
+        return DEFAULT_SLACK_API_URL
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"SLACK_API_URL must be an http(s) URL such as {DEFAULT_SLACK_API_URL},"
+                          f" not {value!r}.")
+    return value if value.endswith("/") else value + "/"
+
+
+def _int(value: str, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, not {number}.")
+    return number
+
+
+def _level(value: str) -> str:
+    level = value.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"NEWSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, "
+                          f"not {value!r}.")
+    return level

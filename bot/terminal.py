@@ -1,0 +1,85 @@
+"""Answers rendered for a terminal: the passage as published, matched words in bold
+(when the output is a terminal), and its citation underneath."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from typing import TextIO
+
+from index.models import Answer, Article, Hit
+
+BOLD, RESET = "\033[1m", "\033[0m"
+
+
+def use_color(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def citation(article: Article, paragraph: int) -> str:
+    """"Title · Source · 2021-02-07 · paragraph 4 of 20" (parts only when known)."""
+    parts = [article.title]
+    if article.source:
+        parts.append(article.source)
+    if article.published:
+        parts.append(article.published)
+    parts.append(f"paragraph {paragraph} of {article.paragraphs}")
+    return " · ".join(parts)
+
+
+def emphasised(text: str, spans: tuple[tuple[int, int], ...], color: bool) -> str:
+    if not color or not spans:
+        return text
+    out, last = [], 0
+    for start, end in spans:
+        out.append(text[last:start])
+        out.append(BOLD + text[start:end] + RESET)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def render_hit(hit: Hit, color: bool, width: int) -> str:
+    wrap_width = max(40, min(width, 100)) - 5
+    # wrap first (on plain text), then embolden: escape codes must not count as width
+    lines = textwrap.wrap(hit.passage.text, wrap_width)
+    body = emphasised("\n".join(lines), _shift(hit.passage.text, lines, hit.highlights), color)
+    quoted = textwrap.indent(body, "   ")
+    cite = textwrap.fill(f"— {citation(hit.article, hit.passage.number)}", wrap_width,
+                         initial_indent="   ", subsequent_indent="     ")
+    if hit.article.url:
+        cite += f"\n     {hit.article.url}"
+    return f"{hit.rank:>2}. {quoted.lstrip()}\n{cite}"
+
+
+def _shift(text: str, lines: list[str], spans: tuple[tuple[int, int], ...]):
+    """Map spans in `text` onto the wrapped text (wrapping turns runs of spaces into one)."""
+    wrapped = "\n".join(lines)
+    mapping: dict[int, int] = {}
+    i = j = 0
+    while i < len(text) and j < len(wrapped):
+        if text[i] == wrapped[j] or (text[i].isspace() and wrapped[j] in " \n"):
+            mapping[i] = j
+            i += 1
+            j += 1
+        elif text[i].isspace():
+            i += 1
+        else:
+            j += 1
+    shifted = []
+    for start, end in spans:
+        if start in mapping and end - 1 in mapping:
+            shifted.append((mapping[start], mapping[end - 1] + 1))
+    return tuple(shifted)
+
+
+def render_answer(answer: Answer, stream: TextIO = sys.stdout) -> str:
+    width = shutil.get_terminal_size((100, 24)).columns
+    color = use_color(stream)
+    if answer.no_answer:
+        return ("No passage in the archive answers this.\n"
+                "Tip: try the words a story would use (names, places, figures), "
+                "or see what is indexed with `newsbot sources`.")
+    return "\n\n".join(render_hit(hit, color, width) for hit in answer.hits)

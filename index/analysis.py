@@ -1,0 +1,221 @@
+"""Text -> terms. One analyzer for passages and questions alike.
+
+The steps, all offline (no NLTK data files are needed or downloaded):
+
+1. normalise: curly quotes to straight, dashes and odd spaces to plain ones, one
+   character for one so offsets still point into the published text;
+2. tokenise with nltk's `RegexpTokenizer`, keeping news tokens whole: dates
+   ("Feb. 22", "March 1", "3/1"), grade ranges ("K-5", "6-8th", "pre-K"), numbers
+   ("25,000", "2.5%", "75 percent"), and words with digits ("COVID-19", "N95");
+3. turn each token into terms: case folded, stopwords (shipped in
+   `index/data/stopwords.txt`) dropped, words stemmed with nltk's Snowball
+   stemmer, numbers and dates put in one canonical form so that "25,000" finds
+   "25000", "75 percent" finds "75%", "March 1" finds "3/1", "fifth" finds "5th".
+
+Token -> terms is memoised, so analysing a large archive costs little more than
+running the tokeniser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+
+# ---------------------------------------------------------------- normalising
+
+_ONE_FOR_ONE = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc`\u00b4", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d", "-"),
+    **dict.fromkeys("\u2014\u2015", " "),  # an em dash separates, it never joins
+    **dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                    "\u200a\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff", " "),
+    "\u2026": ".",
+    "\uff05": "%",
+}
+_TRANSLATION = str.maketrans(_ONE_FOR_ONE)
+
+
+def normalize(text: str) -> str:
+    """Quotes, dashes and spaces made plain, one character for one (offsets survive)."""
+    return text.translate(_TRANSLATION)
+
+
+def fold(text: str) -> str:
+    """The form two texts are compared in: normalised, case folded, whitespace collapsed."""
+    return " ".join(normalize(text).casefold().split())
+
+
+# ---------------------------------------------------------------- tokenising
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_ORD = r"(?:st|nd|rd|th)"
+_TOKEN = rf"""
+      {_MONTH}\.?[ ]\d{{1,2}}{_ORD}?\b(?:,?[ ]\d{{4}}\b)?          # Feb. 22 | February 7, 2021
+    | \d{{1,2}}/\d{{1,2}}(?:/\d{{4}}|/\d{{2}})?\b                  # 3/1 | 3/1/2021
+    | (?:pre-?k|k|\d{{1,2}}{_ORD}?)-\d{{1,2}}{_ORD}?(?![\w.,]\d)\b  # K-5 | 6-8th | pre-K-8
+    | \$?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?                 # 25,000 | 2.5 | $40
+      (?:[ ]?%|[ ]percent\b|{_ORD}\b)?                           # ...% | ... percent | 5th
+    | [^\W_]+(?:['-][^\W_]+)*                                    # words, COVID-19, N95, CTU's
+"""
+_TOKENIZER = RegexpTokenizer(_TOKEN, flags=re.UNICODE | re.IGNORECASE | re.VERBOSE)
+
+_DATE_WORDS = re.compile(rf"({_MONTH})\.? (\d{{1,2}}){_ORD}?(?:,? (\d{{4}}))?")
+_DATE_NUM = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?")
+_GRADES = re.compile(rf"(pre-?k|k|\d{{1,2}}){_ORD}?-(\d{{1,2}}){_ORD}?")
+_NUMBER = re.compile(rf"\$?([\d,]+(?:\.\d+)?)( ?%| percent|{_ORD})?")
+
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+}
+ORDINAL_WORDS = {
+    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+    "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
+    "eleventh": "11th", "twelfth": "12th",
+}
+_PRE_K = {"pre-k", "prek", "pre-kindergarten", "prekindergarten", "pre-kindergartners"}
+
+
+def month_number(name: str) -> int:
+    name = name.lower()[:3]
+    return next(i for i, full in enumerate(_MONTH_NAMES, 1) if full.startswith(name))
+
+
+def _year(text: str) -> str:
+    return text if len(text) == 4 else f"20{text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of the original text: its terms and where it is."""
+
+    start: int
+    end: int
+    terms: tuple[str, ...]
+
+
+class Analyzer:
+    """Text -> terms. Build one per process; it is cheap to call and memoises tokens."""
+
+    VERSION = 1  # bump when the terms a text produces change: saved indexes are rebuilt
+
+    def __init__(self, stopwords: Iterable[str] | None = None) -> None:
+        self.stopwords = frozenset(stopwords) if stopwords is not None else load_stopwords()
+        self._stemmer = SnowballStemmer("english")
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What a saved index must match to be reused with this analyzer."""
+        import hashlib
+
+        digest = hashlib.sha256("\n".join(sorted(self.stopwords)).encode()).hexdigest()[:12]
+        return f"analyzer-v{self.VERSION}-stop-{digest}"
+
+    # The hot path: called once per paragraph when indexing.
+    def terms(self, text: str) -> list[str]:
+        out: list[str] = []
+        cache = self._cache
+        for token in _TOKENIZER.tokenize(normalize(text)):
+            terms = cache.get(token)
+            if terms is None:
+                terms = self._token_terms(token)
+                if len(cache) > 1_000_000:  # a bound for adversarial input; Zipf keeps it small
+                    cache.clear()
+                cache[token] = terms
+            out.extend(terms)
+        return out
+
+    def tokens(self, text: str) -> list[Token]:
+        """Each token with its offsets into `text`, for highlighting and figures."""
+        normal = normalize(text)
+        result = []
+        for start, end in _TOKENIZER.span_tokenize(normal):
+            token = normal[start:end]
+            terms = self._cache.get(token)
+            if terms is None:
+                terms = self._token_terms(token)
+            result.append(Token(start, end, terms))
+        return result
+
+    def _token_terms(self, token: str) -> tuple[str, ...]:
+        t = token.casefold()
+        first = t[0]
+        if first.isdigit() or first == "$":
+            return self._numeric_terms(t)
+        if (m := _DATE_WORDS.fullmatch(t)) is not None:
+            month = month_number(m.group(1))
+            terms = [_MONTH_NAMES[month - 1], f"{month}/{int(m.group(2))}"]
+            if m.group(3):
+                terms.append(m.group(3))
+            return tuple(terms)
+        if (m := _GRADES.fullmatch(t)) is not None:
+            return (self._grades(m),)
+        return self._word_terms(t)
+
+    def _numeric_terms(self, t: str) -> tuple[str, ...]:
+        if (m := _DATE_NUM.fullmatch(t)) is not None:
+            month, day = int(m.group(1)), int(m.group(2))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                terms = [_MONTH_NAMES[month - 1], f"{month}/{day}"]
+                if m.group(3):
+                    terms.append(_year(m.group(3)))
+                return tuple(terms)
+            return (t,)
+        if (m := _GRADES.fullmatch(t)) is not None:
+            return (self._grades(m),)
+        if (m := _NUMBER.fullmatch(t)) is not None:
+            number = m.group(1).replace(",", "")
+            suffix = (m.group(2) or "").strip()
+            if suffix in ("%", "percent"):
+                return (f"{number}%",)
+            return (number + suffix,)
+        return (t,)
+
+    @staticmethod
+    def _grades(m: re.Match[str]) -> str:
+        low = m.group(1)
+        low = "pre-k" if low.startswith("pre") else low
+        return f"{low}-{m.group(2)}"
+
+    def _word_terms(self, t: str) -> tuple[str, ...]:
+        if t in _PRE_K:
+            return ("pre-k",)
+        if "'" in t:
+            t = t[:-2] if t.endswith("'s") else t
+            t = t.replace("'", "")
+        if "-" in t:
+            parts = t.split("-")
+            if any(len(p) == 1 or p.isdigit() for p in parts):
+                return (t,)  # covid-19, i-57, x-ray stay whole
+            # in-person -> in, person; state-certified -> state, certified
+            return tuple(term for p in parts for term in self._word_terms(p))
+        if not t or t in self.stopwords:
+            return ()
+        if t in ORDINAL_WORDS:
+            return (ORDINAL_WORDS[t],)
+        if t in NUMBER_WORDS:
+            return (NUMBER_WORDS[t],)
+        if t.isalpha():
+            return (self._stemmer.stem(t),)
+        return (t,)
+
+
+def load_stopwords() -> frozenset[str]:
+    text = resources.files("index.data").joinpath("stopwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )

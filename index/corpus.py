@@ -1,0 +1,291 @@
+"""Finding article files in a corpus folder and reading them into `ArticleText`s.
+
+Formats: `.txt`/`.md` (optional front matter), `.jsonl` (one article per line),
+`.html` (main text and metadata). A file or line that can't be read is reported
+as a `Problem` and skipped; everything else is still read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from .errors import CorpusError
+from .models import ArticleText, Problem
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
+FRONT_MATTER_KEYS = {
+    "id": "id", "title": "title", "url": "url", "published": "published", "date": "published",
+    "source": "source", "byline": "byline", "author": "byline",
+}
+_FRONT_LINE = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: Path
+    rel: str  # path relative to the corpus root, with "/" separators
+    size: int
+    mtime_ns: int
+
+
+def default_corpus() -> Path:
+    """The three seed articles shipped with newsbot: `seeds/` beside `index/` in a checkout
+    (or an editable install), else the copy a wheel installs as `index.seeds`."""
+    checkout = Path(__file__).resolve().parent.parent / "seeds"
+    if checkout.is_dir():
+        return checkout
+    from importlib import resources
+
+    return Path(str(resources.files("index.seeds")))
+
+
+def find_files(root: Path, problems: list[Problem]) -> list[SourceFile]:
+    """Every article file under `root` (or `root` itself), sorted; loops and dead links reported."""
+    root = Path(root)
+    if not root.exists():
+        raise CorpusError(f"The corpus path {root} does not exist.")
+    if root.is_file():
+        stat = root.stat()
+        return [SourceFile(root, root.name, stat.st_size, stat.st_mtime_ns)]
+    found: list[SourceFile] = []
+    seen_dirs: set[str] = set()
+
+    def on_error(err: OSError) -> None:
+        problems.append(Problem(_rel(Path(err.filename or root), root), _why(err)))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen_dirs:
+            problems.append(Problem(_rel(Path(dirpath), root), "symlink loop; folder skipped"))
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
+                continue
+            path = Path(dirpath) / name
+            try:
+                stat = path.stat()
+            except OSError as err:
+                problems.append(Problem(_rel(path, root), _why(err)))
+                continue
+            found.append(SourceFile(path, _rel(path, root), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _why(err: OSError) -> str:
+    if isinstance(err, PermissionError):
+        return "permission denied; skipped"
+    if isinstance(err, FileNotFoundError):
+        return "file vanished or is a dangling link; skipped"
+    return f"could not be read ({err.strerror or err}); skipped"
+
+
+# ------------------------------------------------------------------ decoding
+
+
+def decode(data: bytes) -> str:
+    """Bytes of a text file as str: UTF-8 (with or without BOM), UTF-16 with BOM, else
+    Windows-1252/Latin-1. Raises ValueError for binary data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:8192]:
+        sample = data[:8192]
+        if sample[1::2].count(0) > len(sample) // 4:
+            return data.decode("utf-16-le", errors="replace")
+        if sample[0::2].count(0) > len(sample) // 4:
+            return data.decode("utf-16-be", errors="replace")
+        raise ValueError("binary file, not text; skipped")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+# ------------------------------------------------------------------ readers
+
+Emit = Callable[[Problem], None]
+
+
+def read_file(source: SourceFile, emit: Emit) -> Iterator[ArticleText]:
+    """The articles in one file. Problems go to `emit`; nothing raises for bad content."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as err:
+        emit(Problem(source.rel, _why(err)))
+        return
+    if not data.strip():
+        emit(Problem(source.rel, "empty file; skipped"))
+        return
+    try:
+        text = decode(data)
+    except ValueError as err:
+        emit(Problem(source.rel, str(err)))
+        return
+    suffix = source.path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _read_jsonl(text, source, emit)
+    elif suffix in (".html", ".htm"):
+        yield from _read_html(text, source, emit)
+    else:
+        yield from _read_text(text, source, emit, markdown=suffix in (".md", ".markdown"))
+
+
+def _read_text(text: str, source: SourceFile, emit: Emit, markdown: bool) -> Iterator[ArticleText]:
+    meta, body = split_front_matter(text)
+    fields = {"id": source.rel.rsplit(".", 1)[0], **_checked_meta(meta, source.rel, None, emit)}
+    if markdown:
+        heading, body = clean_markdown(body)
+        fields.setdefault("title", heading)
+    if not body.strip():
+        emit(Problem(source.rel, "no article text after the front matter; skipped"))
+        return
+    yield ArticleText(text=body, path=source.rel, **fields)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """`key: value` lines closed by a `---` line (optionally opened by one too)."""
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines):
+        return {}, text
+    opened = lines[start].strip() == "---"
+    first = start + 1 if opened else start
+    if not opened and not (
+        (m := _FRONT_LINE.match(lines[first])) and m.group(1).lower() in FRONT_MATTER_KEYS
+    ):
+        return {}, text
+    meta: dict[str, str] = {}
+    for i in range(first, min(len(lines), first + 50)):
+        line = lines[i]
+        if line.strip() == "---":
+            return meta, "\n".join(lines[i + 1 :])
+        m = _FRONT_LINE.match(line)
+        if m is None:
+            if line.strip():
+                return {}, text  # not front matter after all
+            continue
+        meta[m.group(1).lower()] = m.group(2).strip().strip("\"'")
+    return {}, text
+
+
+def _checked_meta(meta: dict, rel: str, line: int | None, emit: Emit) -> dict[str, str]:
+    """The metadata fields newsbot knows, as clean strings; bad values reported and left out."""
+    fields: dict[str, str] = {}
+    for key, value in meta.items():
+        name = FRONT_MATTER_KEYS.get(key)
+        if name is None or value is None or value == "":
+            continue
+        if not isinstance(value, str | int | float):
+            emit(Problem(rel, f"field {key!r} is not text; ignored", line, skipped=False))
+            continue
+        value = str(value).strip()
+        if name == "published":
+            iso = iso_date(value)
+            if iso is None:
+                emit(Problem(rel, f"published {value!r} is not an ISO date (YYYY-MM-DD); "
+                             "left empty", line, skipped=False))
+                continue
+            value = iso
+        if value:
+            fields[name] = value
+    return fields
+
+
+def iso_date(value: str) -> str | None:
+    value = value.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _read_jsonl(text: str, source: SourceFile, emit: Emit) -> Iterator[ArticleText]:
+    stem = source.rel.rsplit(".", 1)[0]
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as err:
+            emit(Problem(source.rel, f"not valid JSON ({err.args[0].split(':')[0]}); line skipped",
+                         number))
+            continue
+        if not isinstance(obj, dict):
+            emit(Problem(source.rel, "not a JSON object; line skipped", number))
+            continue
+        body = obj.get("text")
+        if not isinstance(body, str) or not body.strip():
+            emit(Problem(source.rel, 'no "text" field with article text; line skipped', number))
+            continue
+        fields = {"id": f"{stem}:{number}",
+                  **_checked_meta({k: v for k, v in obj.items() if k != "text"},
+                                  source.rel, number, emit)}
+        yield ArticleText(text=body, path=source.rel, line=number, **fields)
+
+
+# ------------------------------------------------------------------ markdown
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_PREFIX = re.compile(r"^\s{0,3}(?:>\s?|[-*+]\s+|\d+[.)]\s+)")
+
+
+def clean_markdown(text: str) -> tuple[str | None, str]:
+    """(first heading, text with headings dropped and inline markup reduced to its words)."""
+    title = None
+    out = []
+    for line in text.splitlines():
+        m = _MD_HEADING.match(line)
+        if m:
+            title = title or m.group(1)
+            out.append("")
+            continue
+        line = _MD_PREFIX.sub("", line)
+        line = _MD_IMAGE.sub("", line)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_STRONG.sub(r"\2", line)
+        out.append(line)
+    return title, "\n".join(out)
+
+
+# ------------------------------------------------------------------ html
+
+def _read_html(text: str, source: SourceFile, emit: Emit) -> Iterator[ArticleText]:
+    from .html import extract
+
+    try:
+        page = extract(text)
+    except Exception as err:  # a parser bug on hostile markup must not stop the build
+        emit(Problem(source.rel, f"could not parse HTML ({type(err).__name__}); skipped"))
+        return
+    if not page.text.strip():
+        emit(Problem(source.rel, "no article text found in the HTML; skipped"))
+        return
+    fields = {"id": source.rel.rsplit(".", 1)[0],
+              **_checked_meta(page.meta, source.rel, None, emit)}
+    yield ArticleText(text=page.text, path=source.rel, **fields)

@@ -1,0 +1,160 @@
+"""BM25 scoring engines behind one small interface.
+
+Both score exactly as rank-bm25's `BM25Okapi` (k1=1.5, b=0.75, epsilon=0.25: a term
+in more than half the passages has its idf floored at epsilon x the mean idf):
+
+- `OkapiEngine` is rank-bm25 itself: the engine for small corpora and the reference.
+- `SparseEngine` reads the same formula off the index's inverted lists with numpy,
+  touching only the passages that contain a question's terms: the engine for archives.
+
+Both return the best `k` passages with a positive score, best first, ties broken by
+passage order, so they can be compared result for result (`tests/test_engines.py`).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+K1 = 1.5
+B = 0.75
+EPSILON = 0.25
+OKAPI_LIMIT = 20_000  # passages; above this "auto" picks the sparse engine
+
+
+class Postings(Protocol):
+    """What an engine needs from an index (see `index.store.IndexData`)."""
+
+    post_ptr: np.ndarray  # int64 [V+1]: term t's postings are [ptr[t], ptr[t+1])
+    post_doc: np.ndarray  # int32 [nnz]: passage numbers, ascending within a term
+    post_tf: np.ndarray  # uint16 [nnz]: the term's count in that passage
+    doc_len: np.ndarray  # int32 [N]: terms in each passage
+    vocab: Sequence[str]
+
+
+class Engine(Protocol):
+    name: str
+
+    def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(passage numbers, scores), best first; only passages scoring above zero."""
+        ...
+
+
+def okapi_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """rank-bm25's idf, computed as it does (math.log, mean over the terms it has seen).
+
+    Terms no passage contains (df 0: words only in a title) get 0 and don't count."""
+    log = math.log
+    raw = [log(n_docs - f + 0.5) - log(f + 0.5) if f else None for f in df.tolist()]
+    seen = [v for v in raw if v is not None]
+    floor = EPSILON * (sum(seen) / len(seen)) if seen else 0.0
+    return np.array([0.0 if v is None else floor if v < 0 else v for v in raw],
+                    dtype=np.float64)
+
+
+def length_norm(doc_len: np.ndarray) -> np.ndarray:
+    """k1 * (1 - b + b * |d| / avgdl) per passage, as rank-bm25 computes it."""
+    avgdl = int(doc_len.sum(dtype=np.int64)) / len(doc_len)
+    return K1 * (1 - B + B * doc_len.astype(np.float64) / avgdl)
+
+
+def _best(docs: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    keep = scores > 0
+    docs, scores = docs[keep], scores[keep]
+    if len(docs) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+        # equal scores at the cut: take every passage tied with the k-th, then sort
+        cut = scores[part].min()
+        part = np.flatnonzero(scores >= cut)
+        docs, scores = docs[part], scores[part]
+    order = np.lexsort((docs, -scores))[:k]
+    return docs[order], scores[order]
+
+
+class OkapiEngine:
+    """rank-bm25's BM25Okapi over the index's passages (rebuilt from the postings)."""
+
+    name = "okapi"
+
+    def __init__(self, data: Postings) -> None:
+        from rank_bm25 import BM25Okapi
+
+        n_docs = len(data.doc_len)
+        self.vocab = list(data.vocab)
+        docs: list[list[str]] = [[] for _ in range(n_docs)]
+        ptr, pdoc, ptf = data.post_ptr, data.post_doc, data.post_tf
+        for t, term in enumerate(self.vocab):
+            for d, tf in zip(pdoc[ptr[t]:ptr[t + 1]].tolist(), ptf[ptr[t]:ptr[t + 1]].tolist(),
+                             strict=True):
+                docs[d].extend([term] * tf)
+        self.bm25 = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON)
+        self._lock = threading.Lock()
+
+    def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+        query = [self.vocab[t] for t in term_ids]
+        with self._lock:  # get_scores is plain numpy, but keep one caller at a time
+            scores = self.bm25.get_scores(query)
+        return _best(np.arange(len(scores), dtype=np.int64), scores, k)
+
+
+class SparseEngine:
+    """The same scores from the inverted lists: cost follows the postings, not the corpus."""
+
+    name = "sparse"
+
+    def __init__(self, data: Postings, idf: np.ndarray | None = None) -> None:
+        self.data = data
+        self.n_docs = len(data.doc_len)
+        df = np.diff(data.post_ptr)
+        self.idf = idf if idf is not None else okapi_idf(df, self.n_docs)
+        self.norm = length_norm(data.doc_len)
+        self._local = threading.local()
+
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-thread score accumulator and seen-marks, all zero between questions."""
+        local = self._local
+        if getattr(local, "n", None) != self.n_docs:
+            local.acc = np.zeros(self.n_docs, dtype=np.float64)
+            local.seen = np.zeros(self.n_docs, dtype=np.bool_)
+            local.n = self.n_docs
+        return local.acc, local.seen
+
+    def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+        ptr, pdoc, ptf = self.data.post_ptr, self.data.post_doc, self.data.post_tf
+        acc, seen = self._scratch()
+        fresh: list[np.ndarray] = []  # each candidate passage once, in no particular order
+        try:
+            for t in term_ids:
+                s, e = int(ptr[t]), int(ptr[t + 1])
+                if s == e:
+                    continue
+                docs = pdoc[s:e]
+                tf = ptf[s:e].astype(np.float64)
+                # the same expression, in the same order, as BM25Okapi.get_scores
+                acc[docs] += self.idf[t] * (tf * (K1 + 1) / (tf + self.norm[docs]))
+                new = docs[~seen[docs]]
+                seen[new] = True
+                fresh.append(new)
+            if not fresh:
+                return np.empty(0, np.int64), np.empty(0, np.float64)
+            cand = np.concatenate(fresh).astype(np.int64)
+            return _best(cand, acc[cand], k)
+        finally:
+            for docs in fresh:
+                acc[docs] = 0.0
+                seen[docs] = False
+
+
+def choose(name: str, data: Postings, idf: np.ndarray | None = None) -> Engine:
+    """"okapi", "sparse", or "auto" (okapi up to OKAPI_LIMIT passages)."""
+    if name == "auto":
+        name = "okapi" if len(data.doc_len) <= OKAPI_LIMIT else "sparse"
+    if name == "okapi":
+        return OkapiEngine(data)
+    if name == "sparse":
+        return SparseEngine(data, idf)
+    raise ValueError(f"unknown engine {name!r}: use auto, okapi or sparse")

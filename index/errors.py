@@ -1,0 +1,28 @@
+"""The exceptions `index/` raises. The edges (CLI, Slack) turn them into one clear sentence.
+
+    NewsbotError
+    ├── CorpusError        the corpus path is missing, empty, or nothing in it could be read
+    ├── IndexStoreError    a saved index can't be used (corrupt, truncated, foreign, newer format)
+    │   └── IndexMissing   there is no index there yet
+    └── ConfigError        a setting is missing or malformed (names the setting)
+"""
+
+
+class NewsbotError(Exception):
+    """Base class: the message is one sentence a user can act on."""
+
+
+class CorpusError(NewsbotError):
+    pass
+
+
+class IndexStoreError(NewsbotError):
+    pass
+
+
+class IndexMissing(IndexStoreError):
+    pass
+
+
+class ConfigError(NewsbotError):
+    pass

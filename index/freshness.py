@@ -1,0 +1,108 @@
+"""Is the saved index still the corpus? Open it, and bring it up to date when not.
+
+- no index, or a damaged one          -> build from scratch (with a message)
+- built with other settings or corpus -> build from scratch
+- only new files in the corpus        -> add them (no re-analysis of the rest)
+- files changed or removed            -> build from scratch
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import build as builder
+from .corpus import SourceFile, find_files
+from .errors import CorpusError, IndexMissing, IndexStoreError
+from .models import Problem
+from .settings import IndexSettings
+from .store import Index, load, locked
+
+Notify = Callable[[str], None]
+
+
+@dataclass
+class Staleness:
+    rebuild: str | None = None  # why the whole index must be rebuilt
+    added: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def fresh(self) -> bool:
+        return self.rebuild is None and not self.added
+
+
+def check(index: Index, settings: IndexSettings) -> Staleness:
+    meta = index.meta
+    if meta.get("settings") != settings.fingerprints():
+        return Staleness("it was built with other analysis or boilerplate settings")
+    corpus = Path(settings.corpus).resolve()
+    if meta.get("corpus") != str(corpus):
+        return Staleness(f"it was built from another corpus ({meta.get('corpus')})")
+    recorded: dict[str, list[int]] = meta.get("files", {})
+    scanned = find_files(corpus, [])
+    seen: set[str] = set()
+    added = []
+    for f in scanned:
+        key = builder.file_key(f, corpus)
+        seen.add(key)
+        before = recorded.get(key)
+        if before is None:
+            added.append(f)
+        elif before != [f.size, f.mtime_ns]:
+            return Staleness(f"{key} changed")
+    for key, before in recorded.items():
+        if key in seen:
+            continue
+        path = Path(key)
+        if not path.is_absolute():
+            return Staleness(f"{key} was removed")
+        try:  # added with `newsbot index add` from outside the corpus
+            stat = path.stat()
+        except OSError:
+            return Staleness(f"{key} was removed")
+        if [stat.st_size, stat.st_mtime_ns] != before:
+            return Staleness(f"{key} changed")
+    return Staleness(added=added)
+
+
+def _state(settings: IndexSettings) -> tuple[Index | None, Staleness]:
+    try:
+        index = load(settings.index_dir)
+    except IndexMissing:
+        return None, Staleness(rebuild="")
+    except IndexStoreError as err:
+        return None, Staleness(rebuild=str(err))
+    return index, check(index, settings)
+
+
+def open_index(settings: IndexSettings, notify: Notify = lambda _: None,
+               progress: builder.Progress | None = None,
+               on_problems: Callable[[list[Problem]], None] | None = None) -> Index:
+    """The current index for `settings`, built or updated first when it is out of date."""
+    if not Path(settings.corpus).exists():
+        raise CorpusError(f"The corpus path {settings.corpus} does not exist.")
+    index, staleness = _state(settings)
+    if index is not None and staleness.fresh:
+        return index
+    with locked(settings.index_dir):
+        index, staleness = _state(settings)  # another process may have done it meanwhile
+        if index is not None and staleness.fresh:
+            return index
+        if index is None or staleness.rebuild is not None:
+            if staleness.rebuild:
+                notify(f"Rebuilding the index: {_sentence(staleness.rebuild)}")
+            else:
+                notify(f"Indexing {settings.corpus} (first run)…")
+            report = builder.build(settings, progress)
+        else:
+            notify(f"Adding {len(staleness.added)} new file(s) to the index…")
+            report = builder.add(settings, index, staleness.added, progress)
+    if on_problems is not None and report.problems:
+        on_problems(report.problems)
+    return load(settings.index_dir)
+
+
+def _sentence(reason: str) -> str:
+    reason = reason.rstrip(".")
+    return reason[:1].lower() + reason[1:] + "."

@@ -1,0 +1,145 @@
+"""An article's text -> its `Article` (metadata, title) and its `Passage`s.
+
+Paragraphs are split on blank lines. Boilerplate (promo lines, section headers over
+related links, staff bylines; see `index/data/boilerplate.txt`) is not content and
+never becomes a passage; a staff byline becomes the article's byline. A paragraph
+printed twice in one article is kept once. Passages are numbered by their place
+among the article's content paragraphs as published, so "paragraph 4 of 20" is
+where a reader finds it on the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .analysis import fold, normalize
+from .errors import ConfigError
+from .models import Article, ArticleText, Passage
+
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
+# "CHICAGO (CBS) — " / "WASHINGTON (AP) -- " / "NEW YORK — "
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’ ,-]{1,40}?)\s*(?:\((?P<source>[^)]{1,30})\))?\s*(?:[—–]|--?)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"“‘A-Z0-9])")
+TITLE_LENGTH = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    kind: str  # "drop" | "byline"
+    pattern: re.Pattern[str]
+
+
+class Boilerplate:
+    """The list of boilerplate rules: the shipped file plus a newsroom's own."""
+
+    def __init__(self, rules: list[Rule], source_text: str) -> None:
+        self.rules = rules
+        self.fingerprint = hashlib.sha256(source_text.encode()).hexdigest()[:12]
+
+    @classmethod
+    def load(cls, extra: Path | None = None) -> Boilerplate:
+        shipped = resources.files("index.data").joinpath("boilerplate.txt").read_text("utf-8")
+        texts = [("index/data/boilerplate.txt", shipped)]
+        if extra is not None:
+            try:
+                texts.append((str(extra), Path(extra).read_text("utf-8")))
+            except (OSError, UnicodeDecodeError) as err:
+                raise ConfigError(f"NEWSBOT_BOILERPLATE: can't read {extra} ({err}).") from err
+        rules = [rule for name, text in texts for rule in parse_rules(text, name)]
+        return cls(rules, "\n".join(text for _, text in texts))
+
+    def match(self, paragraph: str) -> Rule | None:
+        plain = " ".join(normalize(paragraph).split())
+        for rule in self.rules:
+            if rule.pattern.fullmatch(plain):
+                return rule
+        return None
+
+    @staticmethod
+    def byline(rule: Rule, paragraph: str) -> str:
+        plain = " ".join(normalize(paragraph).split())
+        m = rule.pattern.fullmatch(plain)
+        if m is not None and "byline" in rule.pattern.groupindex and m.group("byline"):
+            return m.group("byline").strip()
+        return plain
+
+
+def parse_rules(text: str, name: str) -> list[Rule]:
+    rules = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        kind, sep, pattern = line.partition(":")
+        kind = kind.strip().lower()
+        if not sep or kind not in ("drop", "byline"):
+            raise ConfigError(f"{name}:{number}: a rule starts with 'drop:' or 'byline:'.")
+        try:
+            rules.append(Rule(kind, re.compile(pattern.strip())))
+        except re.error as err:
+            raise ConfigError(f"{name}:{number}: not a valid regex ({err}).") from err
+    return rules
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs, each with its lines joined by single spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = []
+    for block in _BLANK_LINES.split(text):
+        lines = [line.strip() for line in block.split("\n")]
+        joined = " ".join(line for line in lines if line)
+        if joined:
+            paragraphs.append(joined)
+    return paragraphs
+
+
+def segment(doc: ArticleText, boilerplate: Boilerplate) -> tuple[Article, list[Passage]]:
+    """The article's metadata and its unique content paragraphs."""
+    byline = doc.byline
+    content: list[str] = []
+    for paragraph in split_paragraphs(doc.text):
+        rule = boilerplate.match(paragraph)
+        if rule is None:
+            content.append(paragraph)
+        elif rule.kind == "byline" and byline is None:
+            byline = boilerplate.byline(rule, paragraph)
+    seen: set[str] = set()
+    passages = []
+    for number, paragraph in enumerate(content, 1):
+        key = fold(paragraph)
+        if key in seen:
+            continue
+        seen.add(key)
+        passages.append(Passage(doc.id, number, paragraph))
+    source = doc.source
+    if source is None and content and (m := _DATELINE.match(content[0])) and m.group("source"):
+        source = m.group("source").strip()
+    article = Article(
+        id=doc.id,
+        title=doc.title or derive_title(content),
+        path=doc.path,
+        paragraphs=len(content),
+        url=doc.url,
+        published=doc.published,
+        source=source,
+        byline=byline,
+    )
+    return article, passages
+
+
+def derive_title(content: list[str]) -> str:
+    """A readable title from the lead: dateline removed, first sentence, trimmed at a word."""
+    if not content:
+        return "(untitled)"
+    lead = _DATELINE.sub("", content[0], count=1).strip()
+    sentence = _SENTENCE_END.split(lead, maxsplit=1)[0].strip()
+    if len(sentence) > TITLE_LENGTH:
+        cut = sentence[: TITLE_LENGTH + 1]
+        cut = cut[: cut.rfind(" ")] if " " in cut else cut[:TITLE_LENGTH]
+        return cut.rstrip(" ,;:—–-") + "…"
+    return sentence.rstrip(".") or "(untitled)"

@@ -1,0 +1,39 @@
+"""Where the corpus and the index are, and the knobs that change what gets indexed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import store
+from .analysis import Analyzer
+from .paragraphs import Boilerplate
+
+ENGINES = ("auto", "okapi", "sparse")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSettings:
+    corpus: Path
+    index_dir: Path
+    boilerplate: Path | None = None  # a newsroom's extra boilerplate rules
+    engine: str = "auto"  # "auto" | "okapi" | "sparse"
+    workers: int = 0  # analysis processes; 0 picks by corpus size and cores
+
+    def fingerprints(self) -> dict[str, str]:
+        """What a saved index must have been built with to be reused."""
+        return {
+            "format": str(store.VERSION),
+            "analyzer": Analyzer().fingerprint,
+            "boilerplate": Boilerplate.load(self.boilerplate).fingerprint,
+        }
+
+
+def default_index_dir(corpus: Path) -> Path:
+    """A cache folder per corpus: $XDG_CACHE_HOME/newsbot/<name>-<hash of its path>."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"
+    resolved = Path(corpus).resolve()
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
+    return base / f"{resolved.name or 'corpus'}-{digest}"

@@ -1,0 +1,323 @@
+"""The saved index: a folder of generations, one of them current.
+
+    <index>/
+      CURRENT            {"format", "version", "generation", "meta_sha256"}; replaced atomically
+      LOCK               held while a build or an add runs
+      gen-<time>-<rand>/ one complete index, never modified once CURRENT points at it
+        meta.json        format version, analyzer/rules fingerprints, corpus files, counts,
+                         and the size and CRC-32 of every other file here
+        vocab.json       the terms, in id order
+        post_ptr.npy     int64 [V+1]  \
+        post_doc.npy     int32 [nnz]   } inverted lists (term -> passages, counts)
+        post_tf.npy      uint16 [nnz] /
+        idf.npy          float64 [V]  rank-bm25's idf, floored as it floors it
+        doc_len.npy      int32 [N]    terms per passage
+        ctx_*.npy        the same over each article's title and lead (same term ids)
+        passage_article.npy int32 [N], passage_number.npy int32 [N]
+        text_ptr.npy     int64 [N+1]  byte offsets of each passage in texts.bin
+        texts.bin        the passages' published text, UTF-8
+        article_ptr.npy  int64 [A+1]  byte offsets of each article in articles.jsonl
+        articles.jsonl   one JSON object of metadata per article
+
+Nothing is a pickle: loading never runs code. Arrays are memory-mapped, so a serving
+process holds little of the archive in memory and several processes share one copy
+in the page cache. A generation is written completely and fsynced before CURRENT is
+replaced (write, fsync, rename), so a crash at any moment leaves the previous index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import IndexMissing, IndexStoreError
+from .models import Article, Passage
+
+FORMAT = "newsbot-index"
+VERSION = 1
+CURRENT = "CURRENT"
+ARRAYS = ("post_ptr", "post_doc", "post_tf", "idf", "doc_len",
+          "ctx_ptr", "ctx_doc", "ctx_tf", "ctx_idf", "ctx_len",
+          "passage_article", "passage_number", "text_ptr", "article_ptr")
+FULL_CHECK_BYTES = 256 * 1024 * 1024  # verify every CRC at load below this size
+
+
+@dataclass
+class Postings:
+    """An inverted index over some documents (passages, or article contexts)."""
+
+    vocab: list[str]
+    post_ptr: np.ndarray
+    post_doc: np.ndarray
+    post_tf: np.ndarray
+    doc_len: np.ndarray
+    idf: np.ndarray
+    term_id: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.term_id:
+            self.term_id = {term: i for i, term in enumerate(self.vocab)}
+
+    def ids(self, terms: list[str]) -> list[int]:
+        return [i for t in terms if (i := self.term_id.get(t)) is not None]
+
+    def contains(self, term: int, docs: np.ndarray) -> np.ndarray:
+        """Which of `docs` contain `term` (the postings are sorted by passage)."""
+        s, e = int(self.post_ptr[term]), int(self.post_ptr[term + 1])
+        plist = self.post_doc[s:e]
+        if len(plist) == 0:
+            return np.zeros(len(docs), dtype=np.bool_)
+        pos = np.minimum(np.searchsorted(plist, docs), len(plist) - 1)
+        return plist[pos] == docs
+
+
+class Index:
+    """A loaded generation: postings, passages and articles, read from memory maps."""
+
+    def __init__(self, path: Path, meta: dict, arrays: dict[str, np.ndarray],
+                 vocab: list[str], texts: np.ndarray, articles: np.ndarray) -> None:
+        self.path = path
+        self.meta = meta
+        self.passages = Postings(vocab, arrays["post_ptr"], arrays["post_doc"],
+                                 arrays["post_tf"], arrays["doc_len"], arrays["idf"])
+        # each article's title and lead, over the same vocabulary
+        self.contexts = Postings(vocab, arrays["ctx_ptr"], arrays["ctx_doc"], arrays["ctx_tf"],
+                                 arrays["ctx_len"], arrays["ctx_idf"], self.passages.term_id)
+        self.passage_article = arrays["passage_article"]
+        self.passage_number = arrays["passage_number"]
+        self.text_ptr = arrays["text_ptr"]
+        self.article_ptr = arrays["article_ptr"]
+        self._texts = texts
+        self._articles = articles
+        self.article = lru_cache(maxsize=4096)(self._article)
+
+    @property
+    def n_passages(self) -> int:
+        return len(self.passage_article)
+
+    @property
+    def n_articles(self) -> int:
+        return len(self.article_ptr) - 1
+
+    def text(self, i: int) -> str:
+        return bytes(self._texts[self.text_ptr[i]:self.text_ptr[i + 1]]).decode("utf-8")
+
+    def passage(self, i: int) -> Passage:
+        article = self.article(int(self.passage_article[i]))
+        return Passage(article.id, int(self.passage_number[i]), self.text(i))
+
+    def _article(self, j: int) -> Article:
+        raw = bytes(self._articles[self.article_ptr[j]:self.article_ptr[j + 1]])
+        return Article(**json.loads(raw))
+
+    def iter_articles(self) -> Iterator[Article]:
+        for j in range(self.n_articles):
+            yield self.article(j)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_current(index_dir: Path) -> dict | None:
+    """The CURRENT pointer, or None when there is no index yet."""
+    path = Path(index_dir) / CURRENT
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise IndexStoreError(f"The index at {index_dir} can't be read ({err.strerror}).") from err
+    try:
+        current = json.loads(raw)
+        if not isinstance(current, dict):
+            raise ValueError
+    except ValueError:
+        raise IndexStoreError(f"The index at {index_dir} is corrupt (unreadable {CURRENT}).") \
+            from None
+    if current.get("format") != FORMAT:
+        raise IndexStoreError(f"{index_dir} does not hold a newsbot index.")
+    if not isinstance(current.get("version"), int) or current["version"] > VERSION:
+        raise IndexStoreError(
+            f"The index at {index_dir} was written by a newer newsbot "
+            f"(format {current.get('version')}, this one reads {VERSION}).")
+    if current["version"] < VERSION:
+        raise IndexStoreError(f"The index at {index_dir} has an older format "
+                              f"({current['version']}); it will be rebuilt.")
+    return current
+
+
+def load(index_dir: Path, verify: str = "auto") -> Index:
+    """Open the current generation; IndexStoreError when it is missing or damaged.
+
+    verify: "full" checks every file's CRC-32, "size" only sizes and headers, "auto" is
+    full below FULL_CHECK_BYTES and size otherwise (`newsbot index verify` does full).
+    """
+    index_dir = Path(index_dir)
+    current = read_current(index_dir)
+    if current is None:
+        raise IndexMissing(f"There is no index at {index_dir} yet.")
+    gen = index_dir / str(current.get("generation", ""))
+    try:
+        meta_raw = (gen / "meta.json").read_bytes()
+    except OSError:
+        raise IndexStoreError(f"The index at {index_dir} is incomplete "
+                              f"(missing {gen.name}/meta.json).") from None
+    if _sha256(meta_raw) != current.get("meta_sha256"):
+        raise IndexStoreError(f"The index at {index_dir} is corrupt (meta.json checksum).")
+    meta = json.loads(meta_raw)
+    files: dict[str, dict] = meta["files_written"]
+    total = sum(f["size"] for f in files.values())
+    full = verify == "full" or (verify == "auto" and total <= FULL_CHECK_BYTES)
+    for name, expect in files.items():
+        path = gen / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise IndexStoreError(f"The index at {index_dir} is incomplete (missing {name}).") \
+                from None
+        if size != expect["size"]:
+            raise IndexStoreError(f"The index at {index_dir} is truncated or damaged ({name}).")
+        if full and _crc32(path) != expect["crc32"]:
+            raise IndexStoreError(f"The index at {index_dir} is corrupt ({name} checksum).")
+    try:
+        arrays = {name: np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                  for name in ARRAYS}
+        vocab = json.loads((gen / "vocab.json").read_bytes())
+        texts = _bytes_map(gen / "texts.bin")
+        articles = _bytes_map(gen / "articles.jsonl")
+    except (OSError, ValueError) as err:
+        raise IndexStoreError(f"The index at {index_dir} is corrupt ({err}).") from err
+    return Index(gen, meta, arrays, vocab, texts, articles)
+
+
+def verify_all(index: Index) -> list[str]:
+    """Names of the files whose CRC-32 doesn't match (empty when the index is sound)."""
+    return [name for name, expect in index.meta["files_written"].items()
+            if _crc32(index.path / name) != expect["crc32"]]
+
+
+def _bytes_map(path: Path) -> np.ndarray:
+    if path.stat().st_size == 0:
+        return np.zeros(0, dtype=np.uint8)
+    return np.memmap(path, dtype=np.uint8, mode="r")
+
+
+def _crc32(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+# ------------------------------------------------------------------ writing
+
+
+class GenerationWriter:
+    """Writes one new generation; `publish()` makes it current atomically."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        self.name = f"gen-{stamp}-{secrets.token_hex(3)}"
+        self.path = self.index_dir / self.name
+        self.path.mkdir()
+        self.written: dict[str, dict] = {}
+
+    def open_append(self, name: str, copy_from: Path | None = None):
+        """A binary file to stream into, optionally starting as a copy of another."""
+        if copy_from is not None:
+            shutil.copyfile(copy_from, self.path / name)
+        return open(self.path / name, "ab")
+
+    def save_array(self, name: str, array: np.ndarray) -> None:
+        np.save(self.path / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+
+    def save_json(self, name: str, obj) -> None:
+        (self.path / name).write_text(json.dumps(obj, ensure_ascii=False), "utf-8")
+
+    def publish(self, meta: dict) -> Path:
+        for path in sorted(self.path.iterdir()):
+            self.written[path.name] = {"size": path.stat().st_size, "crc32": _crc32(path)}
+            _fsync(path)
+        meta = {**meta, "format": FORMAT, "version": VERSION, "files_written": self.written}
+        raw = json.dumps(meta, ensure_ascii=False, indent=1).encode()
+        (self.path / "meta.json").write_bytes(raw)
+        _fsync(self.path / "meta.json")
+        _fsync_dir(self.path)
+        current = {"format": FORMAT, "version": VERSION, "generation": self.name,
+                   "meta_sha256": _sha256(raw)}
+        tmp = self.index_dir / f"{CURRENT}.{self.name}.tmp"
+        tmp.write_text(json.dumps(current), "utf-8")
+        _fsync(tmp)
+        os.replace(tmp, self.index_dir / CURRENT)
+        _fsync_dir(self.index_dir)
+        self._collect_garbage()
+        return self.path
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def _collect_garbage(self) -> None:
+        """Remove other generations and stray temp files. Processes still serving from an
+        old generation keep their memory maps (POSIX keeps unlinked files alive)."""
+        for entry in self.index_dir.iterdir():
+            stale_gen = entry.name.startswith("gen-") and entry.name != self.name
+            stale_tmp = entry.name.startswith(f"{CURRENT}.") and entry.name.endswith(".tmp")
+            if stale_gen:
+                shutil.rmtree(entry, ignore_errors=True)
+            elif stale_tmp:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        _fsync(path)
+
+
+@contextlib.contextmanager
+def locked(index_dir: Path) -> Iterator[None]:
+    """One writer at a time per index folder (other writers wait)."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "LOCK", "a+b") as f:
+        if os.name == "posix":
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if os.name == "posix":
+                import fcntl
+
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,134 @@
+"""The `newsbot` command as a user runs it: a real process, real output."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+
+def newsbot(*args, stdin=None, env=None, check=True):
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin,
+                            capture_output=True, text=True, env=full_env, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_ask_prints_the_passage_and_its_citation():
+    result = newsbot("ask", "when do K-5 students return?")
+    first = result.stdout.split("\n\n")[0]
+    assert first.startswith(" 1. ")
+    first = " ".join(first.split())
+    assert "3/1" in first or "March 1" in first
+    assert ("— Chicago Public Schools students will soon return to in-person, Mayor Lori "
+            "Lightfoot announced Sunday · CBS · paragraph") in first
+
+
+def test_ask_json_schema():
+    result = newsbot("ask", "when do K-5 students return?", "--json", "--top", "2")
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"question", "no_answer", "answers"}
+    assert answer["no_answer"] is False and len(answer["answers"]) == 2
+    for rank, item in enumerate(answer["answers"], 1):
+        check_answer_item(item, rank)
+
+
+def check_answer_item(item, rank):
+    assert set(item) == {"rank", "score", "text", "paragraph", "paragraphs", "article"}
+    assert item["rank"] == rank and isinstance(item["score"], float)
+    assert isinstance(item["text"], str) and 1 <= item["paragraph"] <= item["paragraphs"]
+    assert set(item["article"]) == {"id", "title", "source", "url", "published", "path"}
+    assert all(isinstance(item["article"][k], str) for k in ("id", "title", "path"))
+    for key in ("source", "url", "published"):
+        assert item["article"][key] is None or isinstance(item["article"][key], str)
+
+
+def test_ask_stdin_json_lines_one_per_line_in_order():
+    questions = ["when do K-5 students return?", "", "   ", "\x00\x01", "best pizza in town",
+                 "How many members does the union have?"]
+    result = newsbot("ask", "-", "--json", stdin="\n".join(questions) + "\n")
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(questions)
+    for question, line in zip(questions, lines, strict=True):
+        answer = json.loads(line)
+        assert answer["question"] == question
+        for rank, item in enumerate(answer["answers"], 1):
+            check_answer_item(item, rank)
+    assert [json.loads(line)["no_answer"] for line in lines] == [False, True, True, True, True,
+                                                                 False]
+
+
+def test_no_answer_is_said_plainly():
+    result = newsbot("ask", "What is the best pizza in Chicago?")
+    assert result.stdout.startswith("No passage in the archive answers this.")
+
+
+def test_missing_corpus_is_one_line_and_nonzero(tmp_path):
+    result = newsbot("ask", "anything", "--corpus", str(tmp_path / "missing"), check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"newsbot: The corpus path {tmp_path / 'missing'} does not exist."]
+
+
+def test_empty_corpus_is_one_line_and_nonzero(tmp_path):
+    result = newsbot("index", "build", "--corpus", str(tmp_path), check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("newsbot: The corpus at")
+
+
+def test_unreadable_index_is_rebuilt_with_a_message(tmp_path):
+    index = tmp_path / "idx"
+    newsbot("index", "build", "--index", str(index))
+    (index / "CURRENT").write_text("garbage")
+    result = newsbot("ask", "when do K-5 students return?", "--index", str(index))
+    assert "Rebuilding the index: the index at" in result.stderr
+    assert "3/1" in result.stdout or "March 1" in result.stdout
+
+
+def test_index_build_summary_and_warnings(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text((SEEDS / "000_9dd04cc3a62a7577.txt").read_text())
+    (corpus / "bad.jsonl").write_text('{"text": "One good line."}\n{oops\n')
+    (corpus / "empty.md").write_text("")
+    result = newsbot("index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"))
+    assert "warning: bad.jsonl:2: not valid JSON" in result.stderr
+    assert "warning: empty.md: empty file; skipped" in result.stderr
+    assert result.stdout.startswith("Indexed 2 articles (15 passages) from 3 file(s) in ")
+    assert "1 file(s) skipped, 1 line(s) skipped" in result.stdout
+
+
+def test_sources_lists_the_seed_articles():
+    result = newsbot("sources", "--json")
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == ["000_9dd04cc3a62a7577", "001_47d2f018b08567d1",
+                                       "002_25dad21185c46e56"]
+    assert [r["passages"] for r in rows] == [14, 12, 19]
+
+
+def test_index_verify_and_info(tmp_path):
+    index = tmp_path / "idx"
+    newsbot("index", "build", "--index", str(index))
+    assert "is sound" in newsbot("index", "verify", "--index", str(index)).stdout
+    info = newsbot("index", "info", "--index", str(index)).stdout
+    assert "passages:  45" in info and "engine:    okapi" in info
+
+
+@pytest.mark.parametrize("command", [[], ["ask"], ["index"], ["index", "build"],
+                                     ["index", "add"], ["index", "info"], ["index", "verify"],
+                                     ["sources"], ["eval"]])
+def test_every_command_has_help(command):
+    result = newsbot(*command, "--help")
+    assert result.stdout.startswith("usage: newsbot")
+    assert len(result.stdout.splitlines()) > 4
+
+
+def test_bad_option_is_a_usage_error():
+    result = newsbot("ask", "q", "--top", "zero", check=False)
+    assert result.returncode == 2 and "not a whole number" in result.stderr

@@ -1,0 +1,133 @@
+"""Reading each format into articles; what can't be read is named and skipped."""
+
+import json
+
+import pytest
+
+from index.corpus import decode, find_files, read_file
+from index.errors import CorpusError
+from index.paragraphs import Boilerplate, segment
+
+
+def read_all(root):
+    problems = []
+    docs = [doc for f in find_files(root, problems) for doc in read_file(f, problems.append)]
+    return docs, problems
+
+
+def test_txt_with_front_matter(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "title: Vote set\nurl: https://example.com/a\npublished: 2021-02-07\n"
+        "source: CBS Chicago\nbyline: Dana Kozlov\n---\nFirst paragraph.\n\nSecond.\n")
+    [doc], problems = read_all(tmp_path)
+    assert problems == []
+    assert (doc.id, doc.title, doc.url, doc.published, doc.source, doc.byline) == (
+        "a", "Vote set", "https://example.com/a", "2021-02-07", "CBS Chicago", "Dana Kozlov")
+    assert doc.text.strip() == "First paragraph.\n\nSecond."
+
+
+def test_yaml_style_front_matter_and_bad_date(tmp_path):
+    (tmp_path / "b.md").write_text("---\ntitle: T\npublished: last Sunday\n---\nBody text.\n")
+    [doc], problems = read_all(tmp_path)
+    assert doc.title == "T" and doc.published is None
+    assert [str(p) for p in problems] == [
+        "b.md: published 'last Sunday' is not an ISO date (YYYY-MM-DD); left empty"]
+    assert problems[0].skipped is False
+
+
+def test_text_without_front_matter_is_all_body(tmp_path):
+    (tmp_path / "c.txt").write_text("Title: not front matter, no closing line\n\nMore text.\n")
+    [doc], _ = read_all(tmp_path)
+    assert doc.title is None and doc.text.startswith("Title:")
+
+
+def test_markdown_heading_links_and_emphasis(tmp_path):
+    (tmp_path / "d.md").write_text("# Union votes\n\nThe **union** [voted](https://x.y) today."
+                                   "\n\n![photo](p.jpg)\n")
+    [doc], _ = read_all(tmp_path)
+    assert doc.title == "Union votes"
+    article, passages = segment(doc, Boilerplate.load())
+    assert [p.text for p in passages] == ["The union voted today."]
+
+
+def test_jsonl_good_and_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"id": "x1", "title": "One", "url": "https://e.com/1",
+                    "published": "2021-01-24T10:00:00Z", "source": "CBS", "text": "Body one."}),
+        "{not json",
+        json.dumps({"title": "no text"}),
+        "[1, 2]",
+        "",
+        json.dumps({"text": "Body two, no id."}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    docs, problems = read_all(tmp_path)
+    assert [(d.id, d.published) for d in docs] == [("x1", "2021-01-24"), ("feed:6", None)]
+    assert [(p.path, p.line) for p in problems] == [("feed.jsonl", 2), ("feed.jsonl", 3),
+                                                    ("feed.jsonl", 4)]
+    assert "not valid JSON" in problems[0].reason
+
+
+def test_html_main_text_without_chrome(tmp_path):
+    (tmp_path / "page.html").write_text("""<!doctype html><html><head>
+      <title>Site | Story</title><meta property="og:title" content="Teachers vote">
+      <link rel="canonical" href="https://news.example/vote">
+      <meta property="article:published_time" content="2021-01-25T08:00:00-06:00">
+      <meta property="og:site_name" content="CBS Chicago">
+      <script>var x = "READ ME NOT";</script><style>p{}</style></head><body>
+      <nav><a href="/">Home</a> <a href="/news">News</a></nav>
+      <article><header><h1>Teachers vote</h1></header>
+        <p>CTU rank-and-file teachers have voted to defy an order.</p>
+        <div class="related-links"><p>Related: another story</p></div>
+        <p>The district says more than 70% showed up.</p>
+        <aside><p>Sidebar text</p></aside></article>
+      <footer><p>Copyright footer</p></footer></body></html>""")
+    [doc], problems = read_all(tmp_path)
+    assert problems == []
+    assert doc.title == "Teachers vote"
+    assert doc.url == "https://news.example/vote"
+    assert doc.published == "2021-01-25"
+    assert doc.source == "CBS Chicago"
+    assert doc.text == ("CTU rank-and-file teachers have voted to defy an order.\n\n"
+                        "The district says more than 70% showed up.")
+
+
+def test_ids_are_stable_and_title_derived_from_lead(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "story.txt").write_text(
+        "CHICAGO (CBS) — Chicago Public Schools students will soon return to in-person, Mayor "
+        "Lori Lightfoot announced Sunday. The deal is tentative.\n")
+    [doc], _ = read_all(tmp_path)
+    assert doc.id == "sub/story"
+    article, _ = segment(doc, Boilerplate.load())
+    assert article.title == ("Chicago Public Schools students will soon return to in-person, "
+                             "Mayor Lori Lightfoot announced Sunday")
+    assert article.source == "CBS"
+    [again], _ = read_all(tmp_path)
+    assert again.id == doc.id
+
+
+def test_unreadable_files_are_named_and_the_rest_read(tmp_path):
+    (tmp_path / "good.txt").write_text("Good paragraph.\n")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01")
+    (tmp_path / "notes.csv").write_text("ignored,by,extension\n")
+    docs, problems = read_all(tmp_path)
+    assert [d.id for d in docs] == ["good"]
+    assert sorted(str(p) for p in problems) == ["binary.txt: binary file, not text; skipped",
+                                                "empty.txt: empty file; skipped"]
+
+
+@pytest.mark.parametrize(("data", "text"), [
+    ("Café “quotes”".encode(), "Café “quotes”"),
+    ("Café".encode("latin-1"), "Café"),
+    ("Café".encode("utf-16"), "Café"),
+    (b"\xef\xbb\xbfBOM", "BOM"),
+])
+def test_decoding(data, text):
+    assert decode(data) == text
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        find_files(tmp_path / "nope", [])
