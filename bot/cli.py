@@ -84,6 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", metavar="FILE", type=Path, help="questions, one JSON object a line")
     ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
     ev.set_defaults(run=cmd_eval)
+
+    serve = sub.add_parser(
+        "serve", parents=[common], help="run the Slack bot",
+        description="Answer in Slack: Socket Mode when SLACK_APP_TOKEN is set (no public URL "
+                    "needed), or HTTP with --http (Events API, commands and interactivity on "
+                    "/slack/events, GET /healthz). See \"Connect to Slack\" in the README.")
+    serve.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
+    serve.add_argument("--port", type=int, metavar="N",
+                       help="HTTP port (default: env PORT, else 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP address (default 0.0.0.0)")
+    serve.add_argument("--threads", type=_positive, default=8, metavar="N",
+                       help="HTTP worker threads (default 8)")
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 
@@ -160,6 +173,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=2))
     else:
         print(render_answer(answer))
+        if settings.bot_token is None:
+            _say('\nTo ask in Slack: follow "Connect to Slack" in README.md (manifest.yml, '
+                 "SLACK_BOT_TOKEN and SLACK_APP_TOKEN in .env), then run `newsbot serve`.")
     return 0
 
 
@@ -284,6 +300,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         first = (failure.first or "(nothing)").replace("\n", " ")
         print(f"\n✗ {failure.id}: {failure.question}\n  {failure.problem}; first: "
               f"{first[:160]}{'…' if len(first) > 160 else ''}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import serve
+
+    settings = _settings(args)
+    try:
+        serve(settings, http=args.http, host=args.host, port=args.port or settings.port,
+              threads=args.threads, notify=_say)
+    except KeyboardInterrupt:
+        _say("newsbot stopped.")
     return 0
 
 

@@ -31,6 +31,7 @@ from .models import Answer, Article, Hit
 from .settings import IndexSettings
 from .store import Index
 
+TINY_CORPUS = 3  # fewer passages than this: rank by terms held (see _tiny)
 MAX_QUESTION_CHARS = 2000  # a question longer than this is searched on its start
 CANDIDATES = 50  # passages scored closely after the engine's first pass
 MIN_COVERAGE = 0.4  # share of the question's idf weight the best passage must hold
@@ -66,8 +67,13 @@ class Searcher:
         ids = postings.ids(list(terms))
         if not ids:
             return Answer(question, True, terms=terms)
-        docs, scores = self.engine.top(ids, max(CANDIDATES, offset + top + 10))
-        if len(docs) == 0 or not self._answers(terms, ids, docs[:10]):
+        if self.index.n_passages < TINY_CORPUS:
+            docs, scores = self._tiny(terms, ids)
+        else:
+            docs, scores = self.engine.top(ids, max(CANDIDATES, offset + top + 10))
+            if len(docs) and not self._answers(terms, ids, docs[:10]):
+                docs = docs[:0]
+        if len(docs) == 0:
             return Answer(question, True, terms=terms)
         chosen: list[tuple[int, float]] = []
         seen: set[str] = set()
@@ -84,6 +90,17 @@ class Searcher:
         hits = tuple(self._hit(offset + rank, d, s, wanted) for rank, (d, s) in
                      enumerate(window, 1))
         return Answer(question, not hits, hits, offset, len(chosen) > offset + top, terms)
+
+    def _tiny(self, terms: tuple[str, ...], ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """One or two passages: BM25's idf is meaningless (every term is in half the corpus
+        or more), so rank by how many question terms a passage holds, and answer only
+        when it holds at least half of them."""
+        postings = self.index.passages
+        docs = np.arange(self.index.n_passages)
+        held = sum(postings.contains(t, docs).astype(np.float64) for t in ids)
+        order = np.lexsort((docs, -held))
+        keep = order[held[order] >= max(1, len(terms) / 2)]
+        return docs[keep], held[keep]
 
     def _answers(self, terms: tuple[str, ...], ids: list[int], docs: np.ndarray) -> bool:
         """Does any of `docs` hold enough of the question's weight (the no-answer rule)?"""

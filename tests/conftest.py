@@ -47,3 +47,7 @@ def corpus(tmp_path) -> Path:
 @pytest.fixture
 def settings(corpus, tmp_path) -> IndexSettings:
     return IndexSettings(corpus=corpus, index_dir=tmp_path / "index")
+
+
+# the loopback Slack stand-ins and the bot running against them
+from tests.slack_fixtures import bot, bot_settings, fake_slack, http_bot  # noqa: E402, F401

@@ -1,0 +1,238 @@
+"""Answers as Slack messages: Block Kit blocks plus a plain-text fallback.
+
+Every piece of article or user text is escaped (`bot.mrkdwn.escape`); matched words
+are bold; a long paragraph is trimmed around its best-matching sentence with "…",
+never mid-word; every message stays inside Block Kit's limits (50 blocks, 3,000
+characters of section text, 10 context elements, 2,000-character button values).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from index.models import Answer, Article, Hit
+
+from .mrkdwn import escape
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_TEXT = 3000  # the notification fallback; Slack allows more, nobody reads more
+PASSAGE_CHARS = 1200  # a quoted paragraph longer than this is trimmed
+QUESTION_CHARS = 200  # a question echoed back longer than this is trimmed
+
+ACTION_MORE = "more_results"
+ACTION_SHARE = "share_answer"
+ACTION_VOTE_UP = "vote_up"
+ACTION_VOTE_DOWN = "vote_down"
+
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"'”’)]*|$)\s*")
+Spans = tuple[tuple[int, int], ...]
+
+
+# ------------------------------------------------------------------ text
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut[: limit - 1]).rstrip() + "…"
+
+
+def trim(text: str, spans: Spans, limit: int) -> tuple[str, Spans]:
+    """The part of `text` around its best-matching sentence, at most `limit` characters
+    plus the "…" marks, cut only between words; `spans` moved to match."""
+    if len(text) <= limit:
+        return text, spans
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+    if not sentences:
+        sentences = [(0, len(text))]
+
+    def hits(s: tuple[int, int]) -> int:
+        return sum(1 for a, b in spans if a >= s[0] and b <= s[1])
+
+    best = max(range(len(sentences)), key=lambda i: (hits(sentences[i]), -i))
+    lo, hi = best, best
+    start, end = sentences[best]
+    while True:  # grow by whole sentences, after first, then before
+        grown = False
+        if hi + 1 < len(sentences) and sentences[hi + 1][1] - start <= limit:
+            hi += 1
+            end = sentences[hi][1]
+            grown = True
+        if lo > 0 and end - sentences[lo - 1][0] <= limit:
+            lo -= 1
+            start = sentences[lo][0]
+            grown = True
+        if not grown:
+            break
+    if end - start > limit:  # one sentence longer than the limit: a window of words
+        inside = [a for a, b in spans if a >= start and b <= end]
+        anchor = inside[0] if inside else start
+        start = max(start, anchor - limit // 3)
+        end = min(end, start + limit)
+        if start > 0 and not text[start - 1].isspace():
+            nxt = text.find(" ", start)
+            start = nxt + 1 if 0 <= nxt < end else start
+        if end < len(text) and not text[end].isspace():
+            prev = text.rfind(" ", start, end)
+            end = prev if prev > start else end
+    piece = text[start:end].strip()
+    offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+    head = "…" if start > 0 else ""
+    tail = "" if end >= len(text.rstrip()) else " …" if piece[-1:] in ".!?”\"'" else "…"
+    moved = tuple((a - offset + len(head), b - offset + len(head)) for a, b in spans
+                  if a >= offset and b <= offset + len(piece))
+    return head + piece + tail, moved
+
+
+def bolded(text: str, spans: Spans) -> str:
+    """Escaped mrkdwn with each span in bold."""
+    out, last = [], 0
+    for a, b in sorted(spans):
+        if a < last:
+            continue
+        out.append(escape(text[last:a]))
+        out.append(f"*{escape(text[a:b])}*")
+        last = b
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def quoted(hit: Hit, limit: int = PASSAGE_CHARS) -> str:
+    """The passage as mrkdwn, trimmed until it fits a section with its rank."""
+    while True:
+        text, spans = trim(hit.passage.text, hit.highlights, limit)
+        body = f"*{hit.rank}.* {bolded(text, spans)}"
+        if len(body) <= MAX_SECTION or limit < 100:
+            return body[:MAX_SECTION]
+        limit = limit * 2 // 3
+
+
+def safe_url(url: str | None) -> str | None:
+    if url and re.fullmatch(r"https?://[^\s<>|]+", url):
+        return url
+    return None
+
+
+def citation(article: Article, paragraph: int, attribution: str | None = None) -> str:
+    """mrkdwn: "<url|Title> · Source · 2021-02-07 · paragraph 4 of 20"."""
+    title = escape(shorten(article.title, 150))
+    url = safe_url(article.url)
+    parts = [f"<{url}|{title}>" if url else f"_{title}_"]
+    if article.source:
+        parts.append(escape(shorten(article.source, 60)))
+    if article.published:
+        parts.append(article.published)
+    parts.append(f"paragraph {paragraph} of {article.paragraphs}")
+    if attribution:
+        parts.append(f"attributed to {escape(shorten(attribution, 80))}")
+    return " · ".join(parts)
+
+
+# ------------------------------------------------------------------ blocks
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION]}]}
+
+
+def _button(text: str, action_id: str, value: dict, style: str | None = None) -> dict:
+    button = {"type": "button", "text": {"type": "plain_text", "text": text, "emoji": True},
+              "action_id": action_id, "value": json.dumps(value, separators=(",", ":"))}
+    if style:
+        button["style"] = style
+    return button
+
+
+def _vote_buttons(hit: Hit, question_id: int) -> dict:
+    value = {"q": question_id, "p": hit.passage_id[:400], "r": hit.rank}
+    return {"type": "actions", "block_id": f"vote-{hit.rank}",
+            "elements": [_button("👍 Helpful", ACTION_VOTE_UP, value),
+                         _button("👎 Not this", ACTION_VOTE_DOWN, value)]}
+
+
+def echo(question: str) -> str:
+    return f"“{escape(shorten(question, QUESTION_CHARS))}”"
+
+
+def answer_message(answer: Answer, question_id: int, *, shareable: bool = False,
+                   heading: str | None = None) -> dict:
+    """Blocks and fallback text for an answer (or for no answer)."""
+    blocks: list[dict] = []
+    if heading:
+        blocks.append(_context(heading))
+    if answer.no_answer or not answer.hits:
+        blocks.append(_section(":mag: No passage in the archive answers this."))
+        blocks.append(_context("Tip: use the words a story would use (names, places, figures)"
+                               ", or see what is indexed with `/newsbot sources`."))
+        return {"blocks": blocks, "text": "No passage in the archive answers this."}
+    for hit in answer.hits:
+        if len(blocks) + 4 > MAX_BLOCKS:
+            break
+        blocks.append(_section(quoted(hit)))
+        blocks.append(_context(citation(hit.article, hit.passage.number)))
+        blocks.append(_vote_buttons(hit, question_id))
+    controls = []
+    if answer.more:
+        controls.append(_button("More results", ACTION_MORE,
+                                {"q": question_id, "o": answer.offset + len(answer.hits)}))
+    if shareable:
+        controls.append(_button("Post to channel", ACTION_SHARE,
+                                {"q": question_id, "o": answer.offset}, style="primary"))
+    if controls:
+        blocks.append({"type": "actions", "block_id": "answer-controls", "elements": controls})
+    return {"blocks": blocks, "text": fallback(answer.hits)}
+
+
+def fallback(hits: Sequence[Hit]) -> str:
+    """Plain text for notifications and clients without blocks."""
+    first = hits[0]
+    text, _ = trim(first.passage.text, first.highlights, 300)
+    return escape(shorten(f"{text} ({first.article.title}, paragraph {first.passage.number} of "
+                          f"{first.article.paragraphs})", MAX_TEXT))
+
+
+def text_message(text: str, context: str | None = None) -> dict:
+    """A plain message (help, errors): `text` is already mrkdwn."""
+    blocks = [_section(text)]
+    if context:
+        blocks.append(_context(context))
+    plain = re.sub(r"[*_`]", "", text)
+    return {"blocks": blocks, "text": plain[:MAX_TEXT]}
+
+
+def sources_message(articles: Sequence[tuple[Article, int]], total: int) -> dict:
+    """The indexed articles, newest first, as many as fit."""
+    lines = []
+    for article, passages in articles:
+        url = safe_url(article.url)
+        title = escape(shorten(article.title, 120))
+        name = f"<{url}|{title}>" if url else title
+        date = article.published or "date unknown"
+        lines.append(f"• {name} ({date}, {passages} passages)")
+    blocks = [_section(f"*The archive holds {total:,} articles.*")]
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > MAX_SECTION - 10:
+            blocks.append(_section("\n".join(chunk)))
+            chunk = []
+            if len(blocks) >= MAX_BLOCKS - 2:
+                break
+        chunk.append(line)
+    if chunk and len(blocks) < MAX_BLOCKS - 1:
+        blocks.append(_section("\n".join(chunk)))
+    shown = sum(b["text"]["text"].count("\n• ") + b["text"]["text"].startswith("• ")
+                for b in blocks[1:])
+    if shown < total:
+        blocks.append(_context(f"Showing the {shown:,} newest. `newsbot sources` on the "
+                               "server lists them all."))
+    return {"blocks": blocks, "text": f"The archive holds {total:,} articles."}

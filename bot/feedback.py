@@ -1,0 +1,98 @@
+"""The bot's local state in SQLite: the questions it answered and the votes on them.
+
+Each question gets a short id that buttons carry ("More results", 👍/👎), so a button
+never has to hold a long question. Votes are committed one by one (durable as soon
+as the click is acknowledged), so the newsroom can see which passages to fix:
+
+    sqlite3 ~/.local/share/newsbot/state.sqlite3 \\
+      "SELECT q.text, v.passage_id, v.vote FROM votes v JOIN questions q ON q.id = v.question_id"
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import ConfigError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    user_id TEXT,
+    channel_id TEXT,
+    surface TEXT,             -- mention | dm | ask | factcheck
+    asked_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS votes (
+    id INTEGER PRIMARY KEY,
+    question_id INTEGER NOT NULL REFERENCES questions(id),
+    passage_id TEXT NOT NULL, -- "<article id>#<paragraph>"
+    rank INTEGER,
+    vote INTEGER NOT NULL,    -- +1 or -1
+    user_id TEXT,
+    voted_at REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    question: str
+    passage_id: str
+    rank: int | None
+    vote: int
+    user_id: str | None
+
+
+class State:
+    """Thread-safe; one connection guarded by a lock (writes are tiny)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as err:
+            raise ConfigError(f"NEWSBOT_STATE: can't open the state database {self.path} "
+                              f"({err}).") from err
+        self._lock = threading.Lock()
+
+    def remember(self, text: str, user_id: str | None, channel_id: str | None,
+                 surface: str) -> int:
+        with self._lock:
+            cur = self._db.execute(
+                "INSERT INTO questions (text, user_id, channel_id, surface, asked_at) "
+                "VALUES (?, ?, ?, ?, ?)", (text, user_id, channel_id, surface, time.time()))
+            return int(cur.lastrowid)
+
+    def question(self, question_id: int) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT text FROM questions WHERE id = ?",
+                                   (question_id,)).fetchone()
+        return row[0] if row else None
+
+    def vote(self, question_id: int, passage_id: str, rank: int | None, vote: int,
+             user_id: str | None) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO votes (question_id, passage_id, rank, vote, user_id, voted_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (question_id, passage_id, rank, 1 if vote > 0 else -1, user_id, time.time()))
+
+    def votes(self) -> list[Vote]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT q.text, v.passage_id, v.rank, v.vote, v.user_id FROM votes v "
+                "JOIN questions q ON q.id = v.question_id ORDER BY v.id").fetchall()
+        return [Vote(*row) for row in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,272 @@
+"""The Slack app: `build_app(settings, searcher, state) -> App`.
+
+Listeners stay thin: acknowledge, clean the Slack text, call the Searcher, render,
+send. Slack's rules kept here:
+- commands and buttons are acknowledged first, always; the search comes after;
+- a retried event, or one message delivered as both `app_mention` and `message.im`,
+  is answered once (remembered by event id and by channel + message ts);
+- the bot's own messages, other bots' and message subtypes (edits, joins,
+  deletions) are ignored, so two bots can never loop;
+- Web API calls retry on rate limits (honouring Retry-After), 5xx and connection
+  errors (slack_sdk's retry handlers); a failure to answer is logged with the
+  question, and the asker is told when Slack lets us.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from index.search import Searcher
+
+from . import blocks
+from .config import Settings
+from .feedback import State
+from .mrkdwn import clean_incoming
+
+# What the bot uses, and so exactly what manifest.yml asks for (tests/test_manifest.py).
+COMMANDS = ("/ask", "/newsbot")
+EVENTS = ("app_mention", "message.im")
+SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "reactions:write")
+
+TOP = 3  # passages per answer
+WORKING_REACTION = "eyes"
+HELP = (
+    "*Ask newsbot about our own reporting.* It answers with passages quoted from our "
+    "articles, each with its citation, and never writes text of its own.\n"
+    "• Mention me in a channel: `@newsbot when do K-5 students return?` (I answer in a "
+    "thread)\n"
+    "• Send me a direct message with your question\n"
+    "• `/ask <question>`: an answer only you see, with a button to post it\n"
+    "• `/newsbot sources`: the articles I can quote"
+)
+log = logging.getLogger("newsbot.slack")
+
+
+class Recent:
+    """Keys seen in the last `ttl` seconds (thread-safe): event ids, channel + ts."""
+
+    def __init__(self, ttl: float = 3600, limit: int = 100_000) -> None:
+        self.ttl, self.limit = ttl, limit
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, *keys: str) -> bool:
+        """True (and remember them) if none of `keys` was seen; False for a repeat."""
+        now = time.monotonic()
+        with self._lock:
+            while self._seen and (next(iter(self._seen.values())) < now - self.ttl
+                                  or len(self._seen) > self.limit):
+                self._seen.popitem(last=False)
+            if any(k in self._seen for k in keys):
+                return False
+            for k in keys:
+                self._seen[k] = now
+            return True
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client for SLACK_API_URL that retries what is worth retrying."""
+    return WebClient(
+        token=settings.bot_token.reveal() if settings.bot_token else None,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ServerErrorRetryHandler(max_retry_count=3),
+            ConnectionErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
+    """The Bolt app, its listeners bound to `searcher` and `state` (no globals)."""
+    secret = settings.signing_secret.reveal() if settings.signing_secret else None
+    app = App(
+        client=make_client(settings),
+        signing_secret=secret,
+        request_verification_enabled=secret is not None,
+        process_before_response=False,
+        logger=logging.getLogger("newsbot.bolt"),
+    )
+    recent = Recent()
+
+    # ---------------------------------------------------------------- messages
+
+    def answer_message(event: dict, body: dict, client: WebClient, surface: str,
+                       thread: bool) -> None:
+        channel, ts = event.get("channel"), event.get("ts")
+        if event.get("subtype") or event.get("bot_id") or not channel or not ts:
+            return
+        if not recent.first_time(f"event:{body.get('event_id')}", f"msg:{channel}:{ts}"):
+            log.info("duplicate delivery of %s:%s ignored", channel, ts)
+            return
+        question = clean_incoming(event.get("text", ""))
+        reply_to = {"thread_ts": event.get("thread_ts") or ts} if thread else {}
+        reacted = _react(client, channel, ts)
+        try:
+            if not question:
+                message = blocks.text_message(HELP)
+            else:
+                qid = state.remember(question, event.get("user"), channel, surface)
+                message = blocks.answer_message(searcher.ask(question, top=TOP), qid)
+            client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False,
+                                    **reply_to, **message)
+        except Exception:
+            log.exception("failed to answer %s in %s (ts %s): question %r", surface, channel,
+                          ts, question)
+            _tell_failure(client, channel, reply_to)
+        finally:
+            if reacted:
+                _unreact(client, channel, ts)
+
+    @app.event("app_mention")
+    def on_app_mention(event, body, client):
+        answer_message(event, body, client, "mention", thread=True)
+
+    @app.event("message")
+    def on_message(event, body, client):
+        if event.get("channel_type") == "im":
+            answer_message(event, body, client, "dm", thread=False)
+
+    # ---------------------------------------------------------------- commands
+
+    @app.command("/ask")
+    def on_ask(ack, command, respond):
+        ack()
+        question = clean_incoming(command.get("text", ""))
+        if not question:
+            respond(response_type="ephemeral", **blocks.text_message(
+                "Type your question after the command: `/ask when do K-5 students return?`"))
+            return
+        qid = state.remember(question, command.get("user_id"), command.get("channel_id"), "ask")
+        answer = searcher.ask(question, top=TOP)
+        respond(response_type="ephemeral", **blocks.answer_message(
+            answer, qid, shareable=not answer.no_answer,
+            heading=f"You asked {blocks.echo(question)} · only you can see this"))
+
+    @app.command("/newsbot")
+    def on_newsbot(ack, command, respond):
+        ack()
+        word = clean_incoming(command.get("text", "")).lower()
+        if word == "sources":
+            respond(response_type="ephemeral", **_sources(searcher))
+        else:
+            respond(response_type="ephemeral", **blocks.text_message(HELP))
+
+    # ---------------------------------------------------------------- buttons
+
+    @app.action(blocks.ACTION_MORE)
+    def on_more(ack, action, respond):
+        ack()
+        value = _value(action)
+        question = state.question(int(value.get("q", 0)))
+        if question is None:
+            respond(response_type="ephemeral", replace_original=False,
+                    **blocks.text_message("That question is no longer on file; ask it again."))
+            return
+        answer = searcher.ask(question, top=TOP, offset=int(value.get("o", 0)))
+        respond(response_type="ephemeral", replace_original=False, **blocks.answer_message(
+            answer, int(value["q"]), shareable=bool(value.get("s")),
+            heading=f"More passages for {blocks.echo(question)}"))
+
+    @app.action(blocks.ACTION_SHARE)
+    def on_share(ack, action, body, respond):
+        ack()
+        value = _value(action)
+        question = state.question(int(value.get("q", 0)))
+        if question is None:
+            respond(response_type="ephemeral", replace_original=False,
+                    **blocks.text_message("That question is no longer on file; ask it again."))
+            return
+        answer = searcher.ask(question, top=TOP, offset=int(value.get("o", 0)))
+        user = body.get("user", {}).get("id", "")
+        heading = f"<@{user}> asked {blocks.echo(question)}" if user.isalnum() else None
+        respond(response_type="in_channel", replace_original=False,
+                **blocks.answer_message(answer, int(value["q"]), heading=heading))
+        respond(delete_original=True)
+
+    def on_vote(ack, action, body, respond, vote: int):
+        ack()
+        value = _value(action)
+        user = body.get("user", {}).get("id")
+        state.vote(int(value.get("q", 0)), str(value.get("p", "")), value.get("r"), vote, user)
+        mark = "👍" if vote > 0 else "👎"
+        respond(response_type="ephemeral", replace_original=False, **blocks.text_message(
+            f"Thanks: your {mark} on passage {int(value.get('r') or 0)} is recorded."))
+
+    @app.action(blocks.ACTION_VOTE_UP)
+    def on_vote_up(ack, action, body, respond):
+        on_vote(ack, action, body, respond, +1)
+
+    @app.action(blocks.ACTION_VOTE_DOWN)
+    def on_vote_down(ack, action, body, respond):
+        on_vote(ack, action, body, respond, -1)
+
+    @app.error
+    def on_error(error, body):
+        log.error("unhandled error in a listener (%s: %s); request type %s",
+                  type(error).__name__, error, (body or {}).get("type"))
+
+    return app
+
+
+def _value(action: dict) -> dict:
+    try:
+        value = json.loads(action.get("value") or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _sources(searcher: Searcher) -> dict:
+    import numpy as np
+
+    index = searcher.index
+    counts = np.bincount(np.asarray(index.passage_article), minlength=index.n_articles)
+    articles = [(a, int(n)) for a, n in zip(searcher.sources(), counts, strict=True)]
+    articles.sort(key=lambda item: item[0].published or "", reverse=True)
+    return blocks.sources_message(articles[:200], len(articles))
+
+
+def _react(client: WebClient, channel: str, ts: str) -> bool:
+    """The :eyes: reaction while working: nice to have, never worth failing over."""
+    try:
+        client.reactions_add(channel=channel, timestamp=ts, name=WORKING_REACTION)
+        return True
+    except Exception as err:  # missing scope, already reacted, Slack unreachable
+        log.debug("no working reaction: %s", _api_error(err))
+        return False
+
+
+def _unreact(client: WebClient, channel: str, ts: str) -> None:
+    try:
+        client.reactions_remove(channel=channel, timestamp=ts, name=WORKING_REACTION)
+    except Exception as err:
+        log.debug("working reaction not removed: %s", _api_error(err))
+
+
+def _api_error(err: Exception) -> str:
+    if isinstance(err, SlackApiError):
+        return str(err.response.get("error"))
+    return type(err).__name__
+
+
+def _tell_failure(client: WebClient, channel: str, reply_to: dict) -> None:
+    try:
+        client.chat_postMessage(channel=channel, **reply_to, **blocks.text_message(
+            "Sorry, I couldn't answer that just now. Please try again in a minute."))
+    except Exception:
+        log.exception("could not tell %s that answering failed", channel)

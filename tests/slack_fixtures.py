@@ -1,0 +1,144 @@
+"""Fixtures that run the real Bolt app against the loopback Slack stand-ins, in HTTP mode
+(waitress on a loopback port, signed requests) and in Socket Mode (websocket)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.config import load_settings
+from bot.feedback import State
+from bot.server import run_http, wsgi_app
+from bot.slack_app import build_app
+from tests.slack_standin import FakeSlack, FakeSocketMode, SignedClient, event_body
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-1111-2222-NEWSBOTTESTTOKEN"
+APP_TOKEN = "xapp-1-A0NEWS-3333-NEWSBOTAPPTOKEN"
+
+
+def slack_env(fake: FakeSlack, tmp: Path) -> dict[str, str]:
+    return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
+            "NEWSBOT_STATE": str(tmp / "state.sqlite3"), "NEWSBOT_INDEX": str(tmp / "index")}
+
+
+def assert_valid_message(body: dict) -> None:
+    """What Slack would accept: Block Kit limits checked offline by slack_sdk.models."""
+    blocks = body.get("blocks") or []
+    assert len(blocks) <= 50
+    for block in blocks:
+        Block.parse(block).validate_json()
+    assert isinstance(body.get("text"), str) and body["text"]
+
+
+@dataclass
+class Delivery:
+    """What the bot sent back to Slack's request: HTTP status or Socket Mode ack."""
+
+    ok: bool
+    seconds: float | None = None
+    ack: dict | None = None
+
+
+class HttpBot:
+    mode = "http"
+
+    def __init__(self, fake, settings, searcher, state):
+        import waitress
+
+        self.fake, self.state, self.searcher = fake, state, searcher
+        self.app = build_app(settings, searcher, state)
+        self.server = waitress.create_server(wsgi_app(self.app, searcher), host="127.0.0.1",
+                                             port=0, threads=4)
+        self.base = f"http://127.0.0.1:{self.server.effective_port}"
+        self.client = SignedClient(f"{self.base}/slack/events", SECRET)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=run_http, args=(self.server, self.stop),
+                                       daemon=True)
+        self.thread.start()
+
+    def event(self, event, event_id=None, retry=None) -> Delivery:
+        status, _, seconds = self.client.event(event, event_id, retry)
+        return Delivery(status == 200, seconds)
+
+    def command(self, payload) -> Delivery:
+        status, _, seconds = self.client.command(payload)
+        return Delivery(status == 200, seconds)
+
+    def action(self, payload) -> Delivery:
+        status, _, seconds = self.client.action(payload)
+        return Delivery(status == 200, seconds)
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(10)
+
+
+class SocketBot:
+    mode = "socket"
+
+    def __init__(self, fake, settings, searcher, state):
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        self.fake, self.state, self.searcher = fake, state, searcher
+        self.ws = FakeSocketMode()
+        fake.ws_url = self.ws.url
+        self.app = build_app(settings, searcher, state)
+        self.handler = SocketModeHandler(self.app, settings.app_token.reveal())
+        self.handler.connect()
+        assert self.ws.connected.wait(15)
+
+    def _send(self, kind, payload, **kw) -> Delivery:
+        envelope_id = self.ws.send(kind, payload, **kw)
+        ack = self.ws.wait_ack(envelope_id)
+        return Delivery(True, None, ack)
+
+    def event(self, event, event_id=None, retry=None) -> Delivery:
+        return self._send("events_api", event_body(event, event_id), retry_attempt=retry or 0)
+
+    def command(self, payload) -> Delivery:
+        return self._send("slash_commands", payload, accepts_response_payload=True)
+
+    def action(self, payload) -> Delivery:
+        return self._send("interactive", payload)
+
+    def close(self):
+        self.handler.close()
+        self.ws.close()
+
+
+@pytest.fixture
+def fake_slack():
+    fake = FakeSlack()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def bot_settings(fake_slack, tmp_path):
+    return load_settings(slack_env(fake_slack, tmp_path), dotenv=None)
+
+
+@pytest.fixture(params=["http", "socket"])
+def bot(request, fake_slack, bot_settings, seed_searcher):
+    """The bot running in each mode in turn, over the seed corpus."""
+    state = State(bot_settings.state_path)
+    kind = HttpBot if request.param == "http" else SocketBot
+    running = kind(fake_slack, bot_settings, seed_searcher, state)
+    yield running
+    running.close()
+    state.close()
+
+
+@pytest.fixture
+def http_bot(fake_slack, bot_settings, seed_searcher):
+    state = State(bot_settings.state_path)
+    running = HttpBot(fake_slack, bot_settings, seed_searcher, state)
+    yield running
+    running.close()
+    state.close()

@@ -1,0 +1,51 @@
+"""The repo's Slack manifest and .env.example say exactly what the code uses."""
+
+import re
+
+from bot import slack_app
+from tests.conftest import ROOT
+
+
+def manifest_list(text: str, key: str) -> list[str]:
+    """Items of the YAML list under `key:` (a flat, two-space-indented manifest)."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"{key}:")
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    items = []
+    for line in lines[start + 1:]:
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        if m := re.match(r"\s*- (?:command: )?(\S+)$", line):
+            items.append(m.group(1))
+    return items
+
+
+def test_manifest_has_exactly_our_commands_events_and_scopes():
+    text = (ROOT / "manifest.yml").read_text()
+    assert manifest_list(text, "slash_commands") == list(slack_app.COMMANDS)
+    assert manifest_list(text, "bot_events") == list(slack_app.EVENTS)
+    assert manifest_list(text, "bot") == list(slack_app.SCOPES)
+    assert "messages_tab_enabled: true" in text
+    assert "messages_tab_read_only_enabled: false" in text
+    assert "is_enabled: true" in text  # interactivity: buttons
+
+
+def test_the_app_listens_for_each_command():
+    source = (ROOT / "bot" / "slack_app.py").read_text()
+    registered = re.findall(r'@app\.command\("(/\w+)"\)', source)
+    assert sorted(registered) == sorted(slack_app.COMMANDS)
+
+
+def test_env_example_lists_every_setting():
+    code = (ROOT / "bot" / "config.py").read_text()
+    read = set(re.findall(r'(?<!environ\.)get\("([A-Z_]+)"\)', code))
+    example = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read == example
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    for i, line in enumerate(lines):  # each variable has its one-line comment above it
+        if re.match(r"^[A-Z_]+=", line):
+            assert lines[i - 1].startswith("# "), line
+
+
+def test_env_is_git_ignored():
+    assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
