@@ -12,7 +12,8 @@ import json
 import re
 from collections.abc import Sequence
 
-from index.models import Answer, Article, Hit
+from index.analysis import sentences as split_sentences
+from index.models import Answer, Article, CheckedHit, FactCheck, Hit
 
 from .mrkdwn import escape
 
@@ -27,7 +28,6 @@ ACTION_SHARE = "share_answer"
 ACTION_VOTE_UP = "vote_up"
 ACTION_VOTE_DOWN = "vote_down"
 
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"'”’)]*|$)\s*")
 Spans = tuple[tuple[int, int], ...]
 
 
@@ -48,9 +48,7 @@ def trim(text: str, spans: Spans, limit: int) -> tuple[str, Spans]:
     plus the "…" marks, cut only between words; `spans` moved to match."""
     if len(text) <= limit:
         return text, spans
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
-    if not sentences:
-        sentences = [(0, len(text))]
+    sentences = split_sentences(text) or [(0, len(text))]
 
     def hits(s: tuple[int, int]) -> int:
         return sum(1 for a, b in spans if a >= s[0] and b <= s[1])
@@ -183,8 +181,9 @@ def answer_message(answer: Answer, question_id: int, *, shareable: bool = False,
         blocks.append(_vote_buttons(hit, question_id))
     controls = []
     if answer.more:
+        more = {"q": question_id, "o": answer.offset + len(answer.hits)}
         controls.append(_button("More results", ACTION_MORE,
-                                {"q": question_id, "o": answer.offset + len(answer.hits)}))
+                                {**more, "s": 1} if shareable else more))
     if shareable:
         controls.append(_button("Post to channel", ACTION_SHARE,
                                 {"q": question_id, "o": answer.offset}, style="primary"))
@@ -199,6 +198,55 @@ def fallback(hits: Sequence[Hit]) -> str:
     text, _ = trim(first.passage.text, first.highlights, 300)
     return escape(shorten(f"{text} ({first.article.title}, paragraph {first.passage.number} of "
                           f"{first.article.paragraphs})", MAX_TEXT))
+
+
+MARKS = {"match": "✅", "conflict": "⚠️", "absent": "·"}
+
+
+def check_line(checked: CheckedHit) -> str:
+    """"✅ 1,500 staff members · ⚠️ 30,000 members → passage: *25,000 members*" as mrkdwn."""
+    parts = []
+    for check in checked.checks:
+        claim = escape(shorten(check.claim_figure.text, 80))
+        mark = MARKS[check.status]
+        if check.status == "conflict":
+            passage = escape(shorten(check.passage_figure.text, 80))
+            parts.append(f"{mark} {claim} → passage: *{passage}*")
+        elif check.status == "match":
+            parts.append(f"{mark} {claim}")
+        else:
+            parts.append(f"{mark} {claim}: not in this passage")
+    return "   ".join(parts)
+
+
+def factcheck_message(fact: FactCheck, question_id: int, *, shareable: bool = False,
+                      heading: str | None = None) -> dict:
+    """The passages that speak to a claim, each with its figures checked and its speaker."""
+    blocks: list[dict] = [_context(heading or f"Fact-check of {echo(fact.claim)}")]
+    if fact.figures:
+        figures = ", ".join(f"*{escape(shorten(f.text, 60))}*" for f in fact.figures[:20])
+        blocks.append(_context(f"Figures in the claim: {figures}. ✅ same · ⚠️ differs · "
+                               "· not stated"))
+    else:
+        blocks.append(_context("No figures in the claim: these are the passages that best "
+                               "match it."))
+    if not fact.passages:
+        blocks.append(_section(":mag: No passage in the archive speaks to this claim."))
+        return {"blocks": blocks, "text": "No passage in the archive speaks to this claim."}
+    for checked in fact.passages:
+        if len(blocks) + 5 > MAX_BLOCKS:
+            break
+        hit = checked.hit
+        blocks.append(_section(quoted(hit)))
+        blocks.append(_context(citation(hit.article, hit.passage.number, checked.attribution)))
+        if checked.checks:
+            blocks.append(_context(check_line(checked)))
+        blocks.append(_vote_buttons(hit, question_id))
+    if shareable:
+        blocks.append({"type": "actions", "block_id": "answer-controls", "elements": [
+            _button("Post to channel", ACTION_SHARE, {"q": question_id, "o": 0},
+                    style="primary")]})
+    return {"blocks": blocks, "text": fallback([c.hit for c in fact.passages])}
 
 
 def text_message(text: str, context: str | None = None) -> dict:

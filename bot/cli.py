@@ -57,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print JSON (JSON Lines with -) instead of text")
     ask.set_defaults(run=cmd_ask)
 
+    fc = sub.add_parser("factcheck", parents=[common],
+                        help="set a claim's figures against the archive's passages",
+                        description="Quote the passages that best match CLAIM, each with the "
+                                    "claim's figures checked against its own (same, differs, "
+                                    "not stated) and who the passage attributes it to. "
+                                    "newsbot writes no verdict.")
+    fc.add_argument("claim", metavar="CLAIM", help="the sentence to check, in quotes")
+    fc.add_argument("--top", type=_positive, default=3, metavar="K",
+                    help="how many passages to check against (default 3)")
+    fc.add_argument("--json", action="store_true", help="print JSON instead of text")
+    fc.set_defaults(run=cmd_factcheck)
+
     index = sub.add_parser("index", help="build or inspect the saved index",
                            description="The index is rebuilt by itself when the corpus changes;"
                                        " these commands do it explicitly.")
@@ -176,6 +188,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if settings.bot_token is None:
             _say('\nTo ask in Slack: follow "Connect to Slack" in README.md (manifest.yml, '
                  "SLACK_BOT_TOKEN and SLACK_APP_TOKEN in .env), then run `newsbot serve`.")
+    return 0
+
+
+def cmd_factcheck(args: argparse.Namespace) -> int:
+    from index.factcheck import factcheck
+    from index.models import factcheck_dict
+
+    from .terminal import render_factcheck
+
+    searcher = _searcher(_settings(args))
+    result = factcheck(searcher, args.claim, top=args.top)
+    if args.json:
+        print(json.dumps(factcheck_dict(result), ensure_ascii=False, indent=2))
+    else:
+        print(render_factcheck(result))
     return 0
 
 

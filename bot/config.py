@@ -82,16 +82,14 @@ def load_settings(env: dict[str, str] | None = None, *, corpus: str | None = Non
     if engine_name not in ENGINES:
         raise ConfigError(f"NEWSBOT_ENGINE must be one of {', '.join(ENGINES)}, "
                           f"not {engine_name!r}.")
-    boilerplate = get("NEWSBOT_BOILERPLATE")
-    if boilerplate and not Path(boilerplate).expanduser().is_file():
-        raise ConfigError(f"NEWSBOT_BOILERPLATE names {boilerplate}, which is not a file.")
+    boilerplate = _file(get("NEWSBOT_BOILERPLATE"), "NEWSBOT_BOILERPLATE")
+    aliases = _file(get("NEWSBOT_ALIASES"), "NEWSBOT_ALIASES")
     workers = _int(get("NEWSBOT_WORKERS") or "0", "NEWSBOT_WORKERS", 0, 64)
     state = get("NEWSBOT_STATE")
     state_path = Path(state).expanduser() if state else _data_home() / "newsbot" / "state.sqlite3"
     return Settings(
-        index=IndexSettings(corpus=corpus_path, index_dir=index_dir,
-                            boilerplate=Path(boilerplate).expanduser() if boilerplate else None,
-                            engine=engine_name, workers=workers),
+        index=IndexSettings(corpus=corpus_path, index_dir=index_dir, boilerplate=boilerplate,
+                            aliases=aliases, engine=engine_name, workers=workers),
         state_path=state_path,
         bot_token=_token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", "xoxb-"),
         app_token=_token(get("SLACK_APP_TOKEN"), "SLACK_APP_TOKEN", "xapp-"),
@@ -100,6 +98,15 @@ def load_settings(env: dict[str, str] | None = None, *, corpus: str | None = Non
         port=_int(get("PORT") or "3000", "PORT", 1, 65535),
         log_level=_level(get("NEWSBOT_LOG_LEVEL") or "INFO"),
     )
+
+
+def _file(value: str | None, name: str) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"{name} names {value}, which is not a file.")
+    return path
 
 
 def _data_home() -> Path:

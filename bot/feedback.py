@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS votes (
 
 
 @dataclass(frozen=True, slots=True)
+class Asked:
+    text: str
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
 class Vote:
     question: str
     passage_id: str
@@ -72,11 +78,11 @@ class State:
                 "VALUES (?, ?, ?, ?, ?)", (text, user_id, channel_id, surface, time.time()))
             return int(cur.lastrowid)
 
-    def question(self, question_id: int) -> str | None:
+    def question(self, question_id: int) -> Asked | None:
         with self._lock:
-            row = self._db.execute("SELECT text FROM questions WHERE id = ?",
+            row = self._db.execute("SELECT text, surface FROM questions WHERE id = ?",
                                    (question_id,)).fetchone()
-        return row[0] if row else None
+        return Asked(row[0], row[1] or "") if row else None
 
     def vote(self, question_id: int, passage_id: str, rank: int | None, vote: int,
              user_id: str | None) -> None:

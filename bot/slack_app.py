@@ -29,6 +29,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from index.factcheck import factcheck
 from index.search import Searcher
 
 from . import blocks
@@ -37,7 +38,7 @@ from .feedback import State
 from .mrkdwn import clean_incoming
 
 # What the bot uses, and so exactly what manifest.yml asks for (tests/test_manifest.py).
-COMMANDS = ("/ask", "/newsbot")
+COMMANDS = ("/ask", "/factcheck", "/newsbot")
 EVENTS = ("app_mention", "message.im")
 SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "reactions:write")
 
@@ -50,6 +51,8 @@ HELP = (
     "thread)\n"
     "• Send me a direct message with your question\n"
     "• `/ask <question>`: an answer only you see, with a button to post it\n"
+    "• `/factcheck <claim>`: the passages that speak to a claim, its figures checked "
+    "against theirs (✅ same, ⚠️ differs, · not stated) and who said it\n"
     "• `/newsbot sources`: the articles I can quote"
 )
 log = logging.getLogger("newsbot.slack")
@@ -157,6 +160,21 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
             answer, qid, shareable=not answer.no_answer,
             heading=f"You asked {blocks.echo(question)} · only you can see this"))
 
+    @app.command("/factcheck")
+    def on_factcheck(ack, command, respond):
+        ack()
+        claim = clean_incoming(command.get("text", ""))
+        if not claim:
+            respond(response_type="ephemeral", **blocks.text_message(
+                "Paste the sentence to check after the command: `/factcheck The union has "
+                "30,000 members`"))
+            return
+        qid = state.remember(claim, command.get("user_id"), command.get("channel_id"),
+                             "factcheck")
+        respond(response_type="ephemeral", **blocks.factcheck_message(
+            factcheck(searcher, claim, top=TOP), qid, shareable=True,
+            heading=f"Fact-check of {blocks.echo(claim)} · only you can see this"))
+
     @app.command("/newsbot")
     def on_newsbot(ack, command, respond):
         ack()
@@ -168,34 +186,46 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
 
     # ---------------------------------------------------------------- buttons
 
+    def asked(value: dict, respond):
+        """The question a button refers to, or None (and the clicker told) if it's gone."""
+        try:
+            found = state.question(int(value.get("q", 0)))
+        except (TypeError, ValueError):
+            found = None
+        if found is None:
+            respond(response_type="ephemeral", replace_original=False,
+                    **blocks.text_message("That question is no longer on file; ask it again."))
+        return found
+
     @app.action(blocks.ACTION_MORE)
     def on_more(ack, action, respond):
         ack()
         value = _value(action)
-        question = state.question(int(value.get("q", 0)))
-        if question is None:
-            respond(response_type="ephemeral", replace_original=False,
-                    **blocks.text_message("That question is no longer on file; ask it again."))
+        if (found := asked(value, respond)) is None:
             return
+        question = found.text
         answer = searcher.ask(question, top=TOP, offset=int(value.get("o", 0)))
         respond(response_type="ephemeral", replace_original=False, **blocks.answer_message(
-            answer, int(value["q"]), shareable=bool(value.get("s")),
+            answer, int(value.get("q", 0)), shareable=bool(value.get("s")),
             heading=f"More passages for {blocks.echo(question)}"))
 
     @app.action(blocks.ACTION_SHARE)
     def on_share(ack, action, body, respond):
         ack()
         value = _value(action)
-        question = state.question(int(value.get("q", 0)))
-        if question is None:
-            respond(response_type="ephemeral", replace_original=False,
-                    **blocks.text_message("That question is no longer on file; ask it again."))
+        if (found := asked(value, respond)) is None:
             return
-        answer = searcher.ask(question, top=TOP, offset=int(value.get("o", 0)))
-        user = body.get("user", {}).get("id", "")
-        heading = f"<@{user}> asked {blocks.echo(question)}" if user.isalnum() else None
-        respond(response_type="in_channel", replace_original=False,
-                **blocks.answer_message(answer, int(value["q"]), heading=heading))
+        qid, user = int(value.get("q", 0)), body.get("user", {}).get("id", "")
+        who = f"<@{user}>" if user.isalnum() else "Someone"
+        if found.surface == "factcheck":
+            message = blocks.factcheck_message(
+                factcheck(searcher, found.text, top=TOP), qid,
+                heading=f"{who} fact-checked {blocks.echo(found.text)}")
+        else:
+            answer = searcher.ask(found.text, top=TOP, offset=int(value.get("o", 0)))
+            message = blocks.answer_message(answer, qid,
+                                            heading=f"{who} asked {blocks.echo(found.text)}")
+        respond(response_type="in_channel", replace_original=False, **message)
         respond(delete_original=True)
 
     def on_vote(ack, action, body, respond, vote: int):

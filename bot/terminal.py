@@ -9,7 +9,7 @@ import sys
 import textwrap
 from typing import TextIO
 
-from index.models import Answer, Article, Hit
+from index.models import Answer, Article, FactCheck, Hit
 
 BOLD, RESET = "\033[1m", "\033[0m"
 
@@ -18,7 +18,7 @@ def use_color(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def citation(article: Article, paragraph: int) -> str:
+def citation(article: Article, paragraph: int, attribution: str | None = None) -> str:
     """"Title · Source · 2021-02-07 · paragraph 4 of 20" (parts only when known)."""
     parts = [article.title]
     if article.source:
@@ -26,6 +26,8 @@ def citation(article: Article, paragraph: int) -> str:
     if article.published:
         parts.append(article.published)
     parts.append(f"paragraph {paragraph} of {article.paragraphs}")
+    if attribution:
+        parts.append(f"attributed to {attribution}")
     return " · ".join(parts)
 
 
@@ -41,13 +43,14 @@ def emphasised(text: str, spans: tuple[tuple[int, int], ...], color: bool) -> st
     return "".join(out)
 
 
-def render_hit(hit: Hit, color: bool, width: int) -> str:
+def render_hit(hit: Hit, color: bool, width: int, attribution: str | None = None) -> str:
     wrap_width = max(40, min(width, 100)) - 5
     # wrap first (on plain text), then embolden: escape codes must not count as width
     lines = textwrap.wrap(hit.passage.text, wrap_width)
     body = emphasised("\n".join(lines), _shift(hit.passage.text, lines, hit.highlights), color)
     quoted = textwrap.indent(body, "   ")
-    cite = textwrap.fill(f"— {citation(hit.article, hit.passage.number)}", wrap_width,
+    cite = textwrap.fill(f"— {citation(hit.article, hit.passage.number, attribution)}",
+                         wrap_width,
                          initial_indent="   ", subsequent_indent="     ")
     if hit.article.url:
         cite += f"\n     {hit.article.url}"
@@ -83,3 +86,27 @@ def render_answer(answer: Answer, stream: TextIO = sys.stdout) -> str:
                 "Tip: try the words a story would use (names, places, figures), "
                 "or see what is indexed with `newsbot sources`.")
     return "\n\n".join(render_hit(hit, color, width) for hit in answer.hits)
+
+
+MARKS = {"match": "✓ same", "conflict": "✗ differs", "absent": "· not stated"}
+
+
+def render_factcheck(fact: FactCheck, stream: TextIO = sys.stdout) -> str:
+    width = shutil.get_terminal_size((100, 24)).columns
+    color = use_color(stream)
+    lines = [f"Claim: “{fact.claim.strip()}”"]
+    if fact.figures:
+        lines.append("Figures in the claim: " + ", ".join(f.text for f in fact.figures))
+    else:
+        lines.append("No figures in the claim: these are the passages that best match it.")
+    if not fact.passages:
+        lines.append("\nNo passage in the archive speaks to this claim.")
+        return "\n".join(lines)
+    for checked in fact.passages:
+        lines.append("")
+        lines.append(render_hit(checked.hit, color, width, checked.attribution))
+        for check in checked.checks:
+            said = (f" (passage: {check.passage_figure.text})"
+                    if check.passage_figure is not None and check.status == "conflict" else "")
+            lines.append(f"     {MARKS[check.status]}: {check.claim_figure.text}{said}")
+    return "\n".join(lines)

@@ -52,6 +52,31 @@ def fold(text: str) -> str:
     return " ".join(normalize(text).casefold().split())
 
 
+# ---------------------------------------------------------------- sentences
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset((
+    "mr mrs ms dr prof gov sen rep gen lt col sgt capt st ave blvd rd jr sr no vs etc inc "
+    "corp co ltd dept jan feb mar apr jun jul aug sep sept oct nov dec u.s a.m p.m").split())
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, not split after "Dr.", "Feb.", "U.S." or initials."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        word = text[:m.start()].rsplit(None, 1)[-1].lstrip("\"“‘(") if text[:m.start()].strip() \
+            else ""
+        if m.group().startswith(".") and (word.casefold() in _ABBREVIATIONS or
+                                          (len(word) == 1 and word.isupper())):
+            continue
+        end = m.end()
+        spans.append((start, end))
+        start = end + len(text[end:]) - len(text[end:].lstrip())
+    if start < len(text.rstrip()):
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
 # ---------------------------------------------------------------- tokenising
 
 _MONTH_NAMES = (
@@ -87,6 +112,16 @@ ORDINAL_WORDS = {
 }
 _PRE_K = {"pre-k", "prek", "pre-kindergarten", "prekindergarten", "pre-kindergartners"}
 
+# Grade ranges spelled out: "kindergarten through fifth grade", "sixth through eighth
+# grade", "grades 6 through 8", "Kindergartners through eighth graders" -> "k-5", "6-8"...
+_GRADE_WORD = (r"(?:kindergart(?:en|ners?)|pre-?k(?:indergarten)?|\d{1,2}(?:st|nd|rd|th)?|"
+               + "|".join(["first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                           "eighth", "ninth", "tenth", "eleventh", "twelfth"]) + ")")
+_GRADE_PHRASE = re.compile(
+    rf"\b(?:grades?\s+)?({_GRADE_WORD})(?:\s+grade(?:rs?)?)?\s+(?:through|to|thru)\s+"
+    rf"({_GRADE_WORD})(?:\s+grade(?:rs?|s)?)\b|\bgrades\s+(k|\d{{1,2}})\s+(?:through|to|thru)"
+    rf"\s+(\d{{1,2}})\b", re.IGNORECASE)
+
 
 def month_number(name: str) -> int:
     name = name.lower()[:3]
@@ -109,10 +144,13 @@ class Token:
 class Analyzer:
     """Text -> terms. Build one per process; it is cheap to call and memoises tokens."""
 
-    VERSION = 1  # bump when the terms a text produces change: saved indexes are rebuilt
+    VERSION = 2  # bump when the terms a text produces change: saved indexes are rebuilt
 
-    def __init__(self, stopwords: Iterable[str] | None = None) -> None:
+    def __init__(self, stopwords: Iterable[str] | None = None,
+                 wordforms: dict[str, str] | None = None, grade_phrases: bool = True) -> None:
         self.stopwords = frozenset(stopwords) if stopwords is not None else load_stopwords()
+        self.wordforms = wordforms if wordforms is not None else load_wordforms()
+        self.grade_phrases = grade_phrases
         self._stemmer = SnowballStemmer("english")
         self._cache: dict[str, tuple[str, ...]] = {}
 
@@ -121,14 +159,16 @@ class Analyzer:
         """What a saved index must match to be reused with this analyzer."""
         import hashlib
 
-        digest = hashlib.sha256("\n".join(sorted(self.stopwords)).encode()).hexdigest()[:12]
-        return f"analyzer-v{self.VERSION}-stop-{digest}"
+        data = "\n".join(sorted(self.stopwords)) + "\n--\n" + "\n".join(
+            f"{k} {v}" for k, v in sorted(self.wordforms.items()))
+        return f"analyzer-v{self.VERSION}-{hashlib.sha256(data.encode()).hexdigest()[:12]}"
 
     # The hot path: called once per paragraph when indexing.
     def terms(self, text: str) -> list[str]:
         out: list[str] = []
         cache = self._cache
-        for token in _TOKENIZER.tokenize(normalize(text)):
+        normal = normalize(text)
+        for token in _TOKENIZER.tokenize(normal):
             terms = cache.get(token)
             if terms is None:
                 terms = self._token_terms(token)
@@ -136,6 +176,8 @@ class Analyzer:
                     cache.clear()
                 cache[token] = terms
             out.extend(terms)
+        if self.grade_phrases and ("through" in normal or "grades" in normal or " to " in normal):
+            out.extend(grade_ranges(normal))
         return out
 
     def tokens(self, text: str) -> list[Token]:
@@ -204,6 +246,7 @@ class Analyzer:
             return tuple(term for p in parts for term in self._word_terms(p))
         if not t or t in self.stopwords:
             return ()
+        t = self.wordforms.get(t, t)
         if t in ORDINAL_WORDS:
             return (ORDINAL_WORDS[t],)
         if t in NUMBER_WORDS:
@@ -213,9 +256,36 @@ class Analyzer:
         return (t,)
 
 
+def _grade_number(word: str) -> str:
+    w = word.casefold()
+    if w.startswith("kindergart"):
+        return "k"
+    if w.startswith("pre"):
+        return "pre-k"
+    if w in ORDINAL_WORDS:
+        return ORDINAL_WORDS[w][:-2]
+    return w.rstrip("stndrh") or w
+
+
+def grade_ranges(normal: str) -> list[str]:
+    """Grade-range terms for ranges spelled out in words ("sixth through eighth grade")."""
+    out = []
+    for m in _GRADE_PHRASE.finditer(normal):
+        low, high = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        out.append(f"{_grade_number(low)}-{_grade_number(high)}")
+    return out
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("index.data").joinpath(name).read_text("utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
 def load_stopwords() -> frozenset[str]:
-    text = resources.files("index.data").joinpath("stopwords.txt").read_text("utf-8")
-    return frozenset(
-        line.strip().casefold() for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    )
+    return frozenset(line.casefold() for line in _data_lines("stopwords.txt"))
+
+
+def load_wordforms() -> dict[str, str]:
+    pairs = (line.casefold().split() for line in _data_lines("wordforms.txt"))
+    return {p[0]: p[1] for p in pairs if len(p) == 2}

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import time
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -20,10 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+from . import aliases as alias_learning
 from .analysis import Analyzer
+from .attribution import attribute
 from .corpus import SourceFile, find_files, read_file
 from .engines import okapi_idf
 from .errors import CorpusError
+from .features import passage_flags
 from .models import Article, Problem
 from .paragraphs import Boilerplate, segment
 from .settings import IndexSettings
@@ -79,6 +84,8 @@ class Chunk:
     ctx_tfs: array = field(default_factory=lambda: array("H"))
     ctx_counts: array = field(default_factory=lambda: array("I"))
     ctx_lengths: array = field(default_factory=lambda: array("I"))
+    flags: array = field(default_factory=lambda: array("B"))  # index.features, per passage
+    aliases: Counter = field(default_factory=Counter)  # (acronym, phrase) -> articles
     problems: list[Problem] = field(default_factory=list)
     bytes: int = 0
 
@@ -86,9 +93,11 @@ class Chunk:
 _analyzer: Analyzer | None = None  # one per process: its token memo is worth keeping
 
 
-def analyse_chunk(files: list[SourceFile], boilerplate_path: Path | None) -> Chunk:
+def analyse_chunk(files: list[SourceFile], boilerplate_path: Path | None,
+                  analyzer: Analyzer | None = None) -> Chunk:
     global _analyzer
-    analyzer = _analyzer = _analyzer or Analyzer()
+    if analyzer is None:
+        analyzer = _analyzer = _analyzer or Analyzer()
     boilerplate = Boilerplate.load(boilerplate_path)
     chunk = Chunk()
     local: dict[str, int] = {}
@@ -121,12 +130,31 @@ def analyse_chunk(files: list[SourceFile], boilerplate_path: Path | None) -> Chu
             lead = passages[0].text if passages[0].number == 1 else ""
             count(analyzer.terms(f"{article.title}\n{lead}"), chunk.ctx_terms, chunk.ctx_tfs,
                   chunk.ctx_counts, chunk.ctx_lengths)
+            chunk.aliases.update(alias_learning.learn(doc.text).keys())
+            previous = None
             for p in passages:
                 chunk.texts.append(p.text)
                 chunk.passage_article.append(a)
                 chunk.passage_number.append(p.number)
-                count(analyzer.terms(p.text), chunk.terms, chunk.tfs, chunk.counts, chunk.lengths)
+                terms = analyzer.terms(p.text)
+                chunk.flags.append(passage_flags(p.text, terms))
+                if previous is not None and _PRONOUN_QUOTE.search(p.text):
+                    terms += speaker_terms(analyzer, previous.text)
+                count(terms, chunk.terms, chunk.tfs, chunk.counts, chunk.lengths)
+                previous = p
     return chunk
+
+
+# "…,” she said." — the speaker is named in the paragraph before: keep them together
+_PRONOUN_QUOTE = re.compile(r"[”\"'’],?\s+(?:she|he|they)\s+(?:said|says|added|told|"
+                            r"explained|continued)\b", re.IGNORECASE)
+
+
+def speaker_terms(analyzer: Analyzer, previous: str) -> list[str]:
+    speaker = attribute(previous)
+    if not speaker or not speaker[:1].isupper() or speaker.lower() in ("she", "he", "they"):
+        return []
+    return analyzer.terms(speaker)
 
 
 def _chunks(files: list[SourceFile]) -> list[list[SourceFile]]:
@@ -141,13 +169,14 @@ def _chunks(files: list[SourceFile]) -> list[list[SourceFile]]:
     return [c for c in chunks if c]
 
 
-def _analysed(files: list[SourceFile], settings: IndexSettings) -> Iterable[Chunk]:
+def _analysed(files: list[SourceFile], settings: IndexSettings,
+              analyzer: Analyzer | None) -> Iterable[Chunk]:
     chunks = _chunks(files)
     total = sum(f.size for f in files)
     workers = settings.workers or min(os.cpu_count() or 1, 4)
-    if workers <= 1 or total < PARALLEL_BYTES or len(chunks) < 2:
+    if analyzer is not None or workers <= 1 or total < PARALLEL_BYTES or len(chunks) < 2:
         for c in chunks:
-            yield analyse_chunk(c, settings.boilerplate)
+            yield analyse_chunk(c, settings.boilerplate, analyzer)
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -242,6 +271,9 @@ class _Builder:
         self.contexts = _Side()
         self.passage_article = array("i")
         self.passage_number = array("i")
+        self.passage_flags = array("B")
+        self.aliases: Counter = Counter({tuple(k): n for *k, n in base.aliases} if base
+                                        else {})
         self.text_ptr = array("q", [int(base.text_ptr[-1])] if base else [0])
         self.article_ptr = array("q", [int(base.article_ptr[-1])] if base else [0])
         self.n_passages = n_passages
@@ -251,6 +283,7 @@ class _Builder:
 
     def add(self, chunk: Chunk, report: Report) -> None:
         report.problems.extend(chunk.problems)
+        self.aliases.update(chunk.aliases)
         keep_article = np.ones(len(chunk.articles), dtype=np.bool_)
         for a, article in enumerate(chunk.articles):
             earlier = self.article_ids.get(article.id)
@@ -294,6 +327,7 @@ class _Builder:
             self.text_ptr.append(pos)
             self.passage_article.append(int(new_index[pa[p]]))
             self.passage_number.append(chunk.passage_number[p])
+            self.passage_flags.append(chunk.flags[p])
             report.passages += 1
         self.n_passages += int(keep_passage.sum())
         self.n_articles += int(keep_article.sum())
@@ -320,8 +354,10 @@ class _Builder:
             w.save_array(idf_name, okapi_idf(np.diff(inv["ptr"]), len(inv["len"])))
             del inv
         w.save_json("vocab.json", self.vocab)
+        w.save_json("aliases.json", sorted([a, p, n] for (a, p), n in self.aliases.items()))
         for name, new, dtype in (("passage_article", self.passage_article, np.int32),
                                  ("passage_number", self.passage_number, np.int32),
+                                 ("passage_flags", self.passage_flags, np.uint8),
                                  ("text_ptr", self.text_ptr, np.int64),
                                  ("article_ptr", self.article_ptr, np.int64)):
             new_np = np.array(new, dtype=dtype)
@@ -344,25 +380,27 @@ def file_key(source: SourceFile, corpus: Path) -> str:
         return str(source.path.resolve())
 
 
-def build(settings: IndexSettings, progress: Progress | None = None) -> Report:
-    """Index the whole corpus from scratch into a new generation and make it current."""
+def build(settings: IndexSettings, progress: Progress | None = None,
+          analyzer: Analyzer | None = None) -> Report:
+    """Index the whole corpus from scratch into a new generation and make it current.
+    (`analyzer`: a non-default one, for experiments; the index won't match the settings.)"""
     problems: list[Problem] = []
     files = find_files(settings.corpus, problems)
     if not files:
         raise CorpusError(f"The corpus at {settings.corpus} has no article files "
                           "(.txt, .md, .jsonl, .html).")
-    report = _run("build", settings, files, None, progress, problems, previous={})
-    return report
+    return _run("build", settings, files, None, progress, problems, {}, analyzer)
 
 
 def add(settings: IndexSettings, base: Index, files: list[SourceFile],
         progress: Progress | None = None) -> Report:
     """Index `files` on top of `base` without re-analysing what it holds."""
-    return _run("add", settings, files, base, progress, [], previous=base.meta["files"])
+    return _run("add", settings, files, base, progress, [], base.meta["files"])
 
 
 def _run(mode: str, settings: IndexSettings, files: list[SourceFile], base: Index | None,
-         progress: Progress | None, problems: list[Problem], previous: dict) -> Report:
+         progress: Progress | None, problems: list[Problem], previous: dict,
+         analyzer: Analyzer | None = None) -> Report:
     start = time.perf_counter()
     report = Report(mode, files=len(files), problems=problems)
     writer = GenerationWriter(settings.index_dir)
@@ -371,7 +409,7 @@ def _run(mode: str, settings: IndexSettings, files: list[SourceFile], base: Inde
         builder = _Builder(writer, base)
         total = sum(f.size for f in files) or 1
         done = 0
-        for chunk in _analysed(files, settings):
+        for chunk in _analysed(files, settings, analyzer):
             builder.add(chunk, report)
             done += chunk.bytes
             if progress is not None:

@@ -43,6 +43,10 @@ class Engine(Protocol):
         """(passage numbers, scores), best first; only passages scoring above zero."""
         ...
 
+    def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
+        """The BM25 scores of just these passages."""
+        ...
+
 
 def okapi_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     """rank-bm25's idf, computed as it does (math.log, mean over the terms it has seen).
@@ -100,6 +104,12 @@ class OkapiEngine:
             scores = self.bm25.get_scores(query)
         return _best(np.arange(len(scores), dtype=np.int64), scores, k)
 
+    def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
+        query = [self.vocab[t] for t in term_ids]
+        with self._lock:
+            return np.asarray(self.bm25.get_batch_scores(query, [int(d) for d in docs]),
+                              dtype=np.float64)
+
 
 class SparseEngine:
     """The same scores from the inverted lists: cost follows the postings, not the corpus."""
@@ -147,6 +157,21 @@ class SparseEngine:
             for docs in fresh:
                 acc[docs] = 0.0
                 seen[docs] = False
+
+
+    def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
+        ptr, pdoc, ptf = self.data.post_ptr, self.data.post_doc, self.data.post_tf
+        docs = np.asarray(docs, dtype=np.int64)
+        out = np.zeros(len(docs), dtype=np.float64)
+        for t in term_ids:
+            s, e = int(ptr[t]), int(ptr[t + 1])
+            if s == e or len(docs) == 0:
+                continue
+            plist = pdoc[s:e]
+            pos = np.minimum(np.searchsorted(plist, docs), e - s - 1)
+            tf = np.where(plist[pos] == docs, ptf[s:e][pos], 0).astype(np.float64)
+            out += self.idf[t] * (tf * (K1 + 1) / (tf + self.norm[docs]))
+        return out
 
 
 def choose(name: str, data: Postings, idf: np.ndarray | None = None) -> Engine:

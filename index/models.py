@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .figures import Figure
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleText:
@@ -87,6 +89,31 @@ class Answer:
     offset: int = 0  # how many better hits came before these ("More results")
     more: bool = False  # whether further hits exist after these
     terms: tuple[str, ...] = field(default=())  # the analysed question
+    missing: tuple[str, ...] = ()  # the question's words no article uses, as typed
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One claim figure against one passage: match, conflict (with the passage's own
+    figure for the same thing), or absent."""
+
+    claim_figure: Figure
+    status: str  # "match" | "conflict" | "absent"
+    passage_figure: Figure | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedHit:
+    hit: Hit
+    checks: tuple[Check, ...]
+    attribution: str | None  # who the passage puts its statement in the mouth of
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheck:
+    claim: str
+    figures: tuple[Figure, ...]
+    passages: tuple[CheckedHit, ...]
 
 
 def article_dict(article: Article) -> dict:
@@ -94,15 +121,34 @@ def article_dict(article: Article) -> dict:
             "url": article.url, "published": article.published, "path": article.path}
 
 
+def hit_dict(hit: Hit) -> dict:
+    return {"rank": hit.rank, "score": hit.score, "text": hit.passage.text,
+            "paragraph": hit.passage.number, "paragraphs": hit.article.paragraphs,
+            "article": article_dict(hit.article)}
+
+
 def answer_dict(answer: Answer) -> dict:
     """The `--json` shape of an answer (documented in the README; scripts rely on it)."""
+    return {"question": answer.question, "no_answer": answer.no_answer,
+            "answers": [hit_dict(hit) for hit in answer.hits]}
+
+
+def figure_dict(figure: Figure) -> dict:
+    return {"text": figure.text, "kind": figure.kind, "value": figure.value,
+            "unit": figure.unit}
+
+
+def factcheck_dict(check: FactCheck) -> dict:
+    """The `factcheck --json` shape (documented in the README)."""
     return {
-        "question": answer.question,
-        "no_answer": answer.no_answer,
-        "answers": [
-            {"rank": hit.rank, "score": hit.score, "text": hit.passage.text,
-             "paragraph": hit.passage.number, "paragraphs": hit.article.paragraphs,
-             "article": article_dict(hit.article)}
-            for hit in answer.hits
+        "claim": check.claim,
+        "figures": [figure_dict(f) for f in check.figures],
+        "passages": [
+            {**hit_dict(p.hit),
+             "checks": [{"claim_figure": c.claim_figure.text, "status": c.status,
+                         "passage_figure": c.passage_figure.text if c.passage_figure else None}
+                        for c in p.checks],
+             "attribution": p.attribution}
+            for p in check.passages
         ],
     }

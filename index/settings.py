@@ -19,6 +19,7 @@ class IndexSettings:
     corpus: Path
     index_dir: Path
     boilerplate: Path | None = None  # a newsroom's extra boilerplate rules
+    aliases: Path | None = None  # a newsroom's extra aliases (read at query time)
     engine: str = "auto"  # "auto" | "okapi" | "sparse"
     workers: int = 0  # analysis processes; 0 picks by corpus size and cores
 

@@ -14,6 +14,8 @@
         doc_len.npy      int32 [N]    terms per passage
         ctx_*.npy        the same over each article's title and lead (same term ids)
         passage_article.npy int32 [N], passage_number.npy int32 [N]
+        passage_flags.npy uint8 [N]   what a passage holds: date, number, person, quote
+        aliases.json     acronyms the corpus spells out: [acronym, phrase, articles]
         text_ptr.npy     int64 [N+1]  byte offsets of each passage in texts.bin
         texts.bin        the passages' published text, UTF-8
         article_ptr.npy  int64 [A+1]  byte offsets of each article in articles.jsonl
@@ -45,11 +47,11 @@ from .errors import IndexMissing, IndexStoreError
 from .models import Article, Passage
 
 FORMAT = "newsbot-index"
-VERSION = 1
+VERSION = 2
 CURRENT = "CURRENT"
 ARRAYS = ("post_ptr", "post_doc", "post_tf", "idf", "doc_len",
           "ctx_ptr", "ctx_doc", "ctx_tf", "ctx_idf", "ctx_len",
-          "passage_article", "passage_number", "text_ptr", "article_ptr")
+          "passage_article", "passage_number", "passage_flags", "text_ptr", "article_ptr")
 FULL_CHECK_BYTES = 256 * 1024 * 1024  # verify every CRC at load below this size
 
 
@@ -86,9 +88,11 @@ class Index:
     """A loaded generation: postings, passages and articles, read from memory maps."""
 
     def __init__(self, path: Path, meta: dict, arrays: dict[str, np.ndarray],
-                 vocab: list[str], texts: np.ndarray, articles: np.ndarray) -> None:
+                 vocab: list[str], texts: np.ndarray, articles: np.ndarray,
+                 aliases: list[list]) -> None:
         self.path = path
         self.meta = meta
+        self.aliases = aliases
         self.passages = Postings(vocab, arrays["post_ptr"], arrays["post_doc"],
                                  arrays["post_tf"], arrays["doc_len"], arrays["idf"])
         # each article's title and lead, over the same vocabulary
@@ -96,6 +100,7 @@ class Index:
                                  arrays["ctx_len"], arrays["ctx_idf"], self.passages.term_id)
         self.passage_article = arrays["passage_article"]
         self.passage_number = arrays["passage_number"]
+        self.passage_flags = arrays["passage_flags"]
         self.text_ptr = arrays["text_ptr"]
         self.article_ptr = arrays["article_ptr"]
         self._texts = texts
@@ -194,11 +199,12 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
         arrays = {name: np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)
                   for name in ARRAYS}
         vocab = json.loads((gen / "vocab.json").read_bytes())
+        aliases = json.loads((gen / "aliases.json").read_bytes())
         texts = _bytes_map(gen / "texts.bin")
         articles = _bytes_map(gen / "articles.jsonl")
     except (OSError, ValueError) as err:
         raise IndexStoreError(f"The index at {index_dir} is corrupt ({err}).") from err
-    return Index(gen, meta, arrays, vocab, texts, articles)
+    return Index(gen, meta, arrays, vocab, texts, articles, aliases)
 
 
 def verify_all(index: Index) -> list[str]:

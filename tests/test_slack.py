@@ -286,3 +286,33 @@ def test_bad_signatures_are_rejected(http_bot, how):
     assert status == 401
     http_bot.fake.settle(0.3)
     assert http_bot.fake.of("chat.postMessage") == []
+
+
+def test_factcheck_command_shows_figures_and_speaker_privately(bot):
+    bot.command(command("/factcheck", "The Chicago Teachers Union has 30,000 members",
+                        bot.fake.response_url("fc")))
+    [call] = bot.fake.wait_for("respond")
+    body = call.body
+    assert body["response_type"] == "ephemeral"
+    text = texts(body)
+    assert "Fact-check of “The Chicago Teachers Union has 30,000 members” · only you can see" \
+        in text
+    assert "Figures in the claim: *30,000 members*" in text
+    assert "⚠️ 30,000 members → passage: *25,000 members*" in text
+    assert "*25,000 members*" in sections(body)[0]  # the passage's figure, emphasised
+    assert_valid_message(body)
+    click(bot, body, ACTION_SHARE, "fcshare")
+    shared = [c.body for c in bot.fake.wait_for("respond", 3) if c.path == "/respond/fcshare"]
+    public = next(b for b in shared if b.get("response_type") == "in_channel")
+    assert "<@UREPORTER> fact-checked “The Chicago Teachers Union has 30,000 members”" in \
+        texts(public)
+    assert "⚠️ 30,000 members → passage: *25,000 members*" in texts(public)
+
+
+def test_factcheck_attribution_on_the_citation_line(bot):
+    bot.command(command("/factcheck", "CPS rejected 75% of requests to work from home",
+                        bot.fake.response_url("fc75")))
+    [call] = bot.fake.wait_for("respond")
+    citation = [b for b in call.body["blocks"] if b["type"] == "context"][2]
+    assert "attributed to The union" in citation["elements"][0]["text"]
+    assert "✅ 75%" in texts(call.body)

@@ -1,0 +1,115 @@
+"""Fact-check: a claim's figures set against the seeds' passages, and who said it."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from index.factcheck import check_figures, factcheck
+from index.figures import extract
+from tests.conftest import ROOT
+
+
+def checks(fact, rank=None):
+    passages = fact.passages if rank is None else [fact.passages[rank - 1]]
+    return [[(c.claim_figure.text, c.status, c.passage_figure.text if c.passage_figure else None)
+             for c in p.checks] for p in passages]
+
+
+def test_membership_conflict(seed_searcher):
+    fact = factcheck(seed_searcher, "The Chicago Teachers Union has 30,000 members")
+    assert [f.text for f in fact.figures] == ["30,000 members"]
+    first = fact.passages[0]
+    assert "25,000 members" in first.hit.passage.text
+    assert checks(fact, 1) == [[("30,000 members", "conflict", "25,000 members")]]
+    # the passage's own figure is what gets emphasised
+    [(a, b)] = first.hit.highlights
+    assert first.hit.passage.text[a:b] == "25,000 members"
+
+
+def test_vaccination_match(seed_searcher):
+    fact = factcheck(seed_searcher, "CPS will vaccinate 1,500 staff members a week")
+    statuses = checks(fact)
+    assert [("1,500 staff members", "match", "1,500 staff members")] in statuses
+    matched = next(p for p in fact.passages if p.checks[0].status == "match")
+    assert matched.attribution == "Jackson"
+
+
+def test_k5_date_matches_march_1_and_3_1(seed_searcher):
+    fact = factcheck(seed_searcher, "K-5 students return to classrooms on March 1")
+    by_text = {p.hit.passage.text[:40]: checks(fact)[i] for i, p in enumerate(fact.passages)}
+    tweet = next(v for k, v in by_text.items() if k.startswith("CPS CEO Dr. Janice Jackson ann"))
+    assert tweet == [("K-5", "match", "K-5"), ("March 1", "match", "3/1")]
+    assert any(("March 1", "match", "March 1") in c for c in checks(fact))
+
+
+def test_date_of_another_grade_is_no_match():
+    text = ("Meanwhile, CPS has offered a new schedule for returning students to classrooms. "
+            "Kindergarten through 5th grade students would go back on Feb. 22, with their "
+            "teachers back on Feb. 16. Grades 6 through 8 would return March 1, with their "
+            "teachers back on Feb. 22.")
+    got = check_figures(tuple(extract("K-5 students return on March 1")), text)
+    assert [(c.status, c.passage_figure.text) for c in got] == [("match",
+                                                                 "Kindergarten through 5th grade"),
+                                                                ("conflict", "Feb. 22")]
+
+
+def test_rejected_requests_attributed_to_the_union(seed_searcher):
+    fact = factcheck(seed_searcher, "CPS rejected 75% of requests to work from home")
+    first = fact.passages[0]
+    assert "rejected 75% of requests" in first.hit.passage.text
+    assert checks(fact, 1) == [[("75%", "match", "75%")]]
+    assert first.attribution == "The union"
+
+
+def test_claim_without_figures_still_gets_passages_and_speakers(seed_searcher):
+    fact = factcheck(seed_searcher, "Teachers have said school buildings lack ventilation")
+    assert fact.figures == ()
+    assert fact.passages and fact.passages[0].checks == ()
+    assert fact.passages[0].attribution == "Teachers"
+
+
+def test_unrelated_claim_gets_no_passages(seed_searcher):
+    assert factcheck(seed_searcher, "The best pizza in Chicago costs $40").passages == ()
+
+
+def test_cli_json_shape():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "factcheck",
+                             "The Chicago Teachers Union has 30,000 members", "--json",
+                             "--top", "2"], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"claim", "figures", "passages"}
+    assert data["figures"] == [{"text": "30,000 members", "kind": "count", "value": 30000,
+                                "unit": "member"}]
+    assert len(data["passages"]) == 2
+    for p in data["passages"]:
+        assert set(p) == {"rank", "score", "text", "paragraph", "paragraphs", "article",
+                          "checks", "attribution"}
+        for c in p["checks"]:
+            assert set(c) == {"claim_figure", "status", "passage_figure"}
+    assert data["passages"][0]["checks"] == [{"claim_figure": "30,000 members",
+                                              "status": "conflict",
+                                              "passage_figure": "25,000 members"}]
+
+
+def test_cli_text():
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "factcheck",
+                             "CPS rejected 75% of requests to work from home", "--top", "1"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    assert out.startswith("Claim: “CPS rejected 75% of requests to work from home” "
+                          "Figures in the claim: 75%")
+    assert "attributed to The union" in out and "✓ same: 75%" in out
+
+
+@pytest.mark.parametrize("claim", ["", "   ", "<@U1> <!channel>", "🙂" * 500, "\x00"])
+def test_odd_claims_are_safe(seed_searcher, claim):
+    fact = factcheck(seed_searcher, claim)
+    assert fact.passages == () or all(p.hit.passage.text for p in fact.passages)
