@@ -68,6 +68,7 @@ def measure(cmd: list[str], out: Path, every: float = 0.05) -> dict:
     maxrss_kernel_mb: ru_maxrss from wait4: the peak RSS of the largest single process
       in the tree (the command or any of its waited-for children), exact, not sampled."""
     log_out, log_err = out / ".stdout", out / ".stderr"
+    cpu_before = psutil.cpu_times()
     with open(log_out, "wb") as fo, open(log_err, "wb") as fe:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=fo, stderr=fe, cwd=out, env=child_env(out))
@@ -96,7 +97,14 @@ def measure(cmd: list[str], out: Path, every: float = 0.05) -> dict:
             peak_sum = max(peak_sum, total)
             peak_procs = max(peak_procs, len(tree))
             time.sleep(every)
+    cpu_after = psutil.cpu_times()
+    busy = sum(getattr(cpu_after, f) - getattr(cpu_before, f)
+               for f in ("user", "nice", "system", "irq", "softirq") if hasattr(cpu_after, f))
     result = {
+        # CPU the rest of the machine used meanwhile (other processes, this script, the
+        # kernel): what else competed with the measured command for the cores
+        "others_cpu_s": busy - usage.ru_utime - usage.ru_stime,
+        "steal_s": getattr(cpu_after, "steal", 0.0) - getattr(cpu_before, "steal", 0.0),
         "cmd": [Path(c).name if i == 0 else c for i, c in enumerate(cmd)],
         "returncode": proc.returncode, "wall_s": wall,
         "peak_rss_sum_mb": peak_sum / 2**20, "peak_rss_main_mb": peak_main / 2**20,
@@ -234,10 +242,12 @@ def summarise(run: dict) -> dict:
     s["articles"] = c["articles"]
     s["paragraphs"] = c["paragraphs"]
     s["corpus_mb"] = c["bytes"] / 1e6
-    s["build_s"] = b["wall_s"]
+    s["build_s"] = float(np.median(b["runs_wall_s"]))
+    s["build_spread_s"] = (min(b["runs_wall_s"]), max(b["runs_wall_s"]))
+    s["build_others_cpu_s"] = max(b["runs_others_cpu_s"])
     s["build_reported_s"] = b["reported_s"]
-    s["build_par_per_s"] = c["paragraphs"] / b["wall_s"]
-    s["build_mb_per_s"] = c["bytes"] / 1e6 / b["wall_s"]
+    s["build_par_per_s"] = c["paragraphs"] / s["build_s"]
+    s["build_mb_per_s"] = c["bytes"] / 1e6 / s["build_s"]
     s["build_cpu_s"] = b["cpu_user_s"] + b["cpu_sys_s"]
     s["build_peak_rss_mb"] = b["peak_rss_sum_mb"]
     s["build_peak_rss_main_mb"] = b["peak_rss_main_mb"]
@@ -252,14 +262,15 @@ def summarise(run: dict) -> dict:
     for k in ("import_s", "load_s", "freshness_check_s", "searcher_init_s", "first_ask_s"):
         s[f"cold_{k}"] = cs["phases"][k]
     sv = run["serve"]
-    times = np.asarray(sv["times_s"]) * 1000  # passes x questions, ms
-    per_q = np.median(times, axis=0)
+    times = np.asarray(sv["times_s"]) * 1000  # (runs x passes) x questions, ms
+    per_q = np.median(times, axis=0)  # each question's median time
     s["ask_p50_ms"], s["ask_p95_ms"], s["ask_p99_ms"] = (pct(per_q, q) for q in (50, 95, 99))
     s["ask_mean_ms"] = float(per_q.mean())
     s["ask_max_ms"] = float(per_q.max())
     first = times[0]
     s["ask_first_pass_p50_ms"], s["ask_first_pass_p95_ms"], s["ask_first_pass_p99_ms"] = (
         pct(first, q) for q in (50, 95, 99))
+    s["ask_p50_spread_ms"] = (min(sv["p50_ms_per_run"]), max(sv["p50_ms_per_run"]))
     s["no_answer"] = sum(a["no_answer"] for a in sv["answers"])
     s["questions"] = len(sv["answers"])
     s["serve_maxrss_mb"] = sv["maxrss_mb"]
@@ -290,6 +301,7 @@ def summarise(run: dict) -> dict:
     s["postings_mismatch"] = f"{bm['postings_mismatch']}/{bm['postings_checked']}"
     a = run["add"]
     s["add_s"] = float(np.median(a["wall_s"]))
+    s["add_others_cpu_s"] = max(r["others_cpu_s"] for r in a["runs"])
     s["add_reported_s"] = a["runs"][0].get("reported_s")
     s["add_peak_rss_mb"] = max(r["peak_rss_sum_mb"] for r in a["runs"])
     s["add_passages"] = a["runs"][0].get("added_passages")
@@ -300,7 +312,10 @@ ROWS = [  # (label, key, format)
     ("articles", "articles", "{:,}"),
     ("paragraphs (passages)", "paragraphs", "{:,}"),
     ("corpus size (MB, .jsonl)", "corpus_mb", "{:,.1f}"),
-    ("build: wall time (s)", "build_s", "{:,.1f}"),
+    ("build: wall time (s, median of runs)", "build_s", "{:,.1f}"),
+    ("build: fastest / slowest run (s)", "build_spread_s", "{0[0]:,.1f} / {0[1]:,.1f}"),
+    ("build: CPU used meanwhile by the rest of the machine (s)", "build_others_cpu_s",
+     "{:,.1f}"),
     ("build: paragraphs/s", "build_par_per_s", "{:,.0f}"),
     ("build: MB/s", "build_mb_per_s", "{:,.2f}"),
     ("build: CPU time, all processes (s)", "build_cpu_s", "{:,.1f}"),
@@ -323,6 +338,7 @@ ROWS = [  # (label, key, format)
     ("ask p95 (ms)", "ask_p95_ms", "{:.2f}"),
     ("ask p99 (ms)", "ask_p99_ms", "{:.2f}"),
     ("ask mean (ms)", "ask_mean_ms", "{:.2f}"),
+    ("ask p50, lowest / highest serving run (ms)", "ask_p50_spread_ms", "{0[0]:.2f} / {0[1]:.2f}"),
     ("ask first pass p50 / p95 (ms)", ("ask_first_pass_p50_ms", "ask_first_pass_p95_ms"),
      "{:.2f} / {:.2f}"),
     ("questions with no_answer", ("no_answer", "questions"), "{}/{}"),
@@ -397,7 +413,13 @@ def machine() -> dict:
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
+    damon = Path("/sys/kernel/mm/damon/admin/kdamonds/0/state")
+    try:
+        damon_state = damon.read_text().strip()
+    except OSError:
+        damon_state = "absent"
     return {
+        "damon_kdamond_0": damon_state,  # proactive reclaim can evict idle page cache
         "cpu": cpu, "cores": os.cpu_count(), "ram_gb": psutil.virtual_memory().total / 2**30,
         "kernel": platform.release(), "python": platform.python_version(),
         "numpy": np.__version__, "rank_bm25": version("rank-bm25"), "nltk": version("nltk"),
@@ -420,22 +442,35 @@ def run_size(size: int, out: Path, args, questions: Path, warmup: Path, extra: P
     name = label(size)
     run: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
+    run["load_average"] = {}
+
     def step(what: str) -> None:
+        run["load_average"][what] = os.getloadavg()
         print(f"[{name}] {what}…", flush=True)
 
     corpus = corpus_for(out, size, args.workers)
     run["corpus"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in corpus.items()}
     corpus_dir = corpus["path"]
     index = out / f"index-{name}"
-    step("building the index (newsbot index build)")
-    run["build"] = build_index(corpus_dir, index, out)
-    print(f"[{name}] built in {run['build']['wall_s']:.1f} s", flush=True)
+    builds = []
+    for i in range(args.build_runs):
+        step(f"building the index (newsbot index build), run {i + 1} of {args.build_runs}")
+        builds.append(build_index(corpus_dir, index, out))
+        print(f"[{name}] built in {builds[-1]['wall_s']:.1f} s", flush=True)
+    run["build"] = {**builds[(len(builds) - 1) // 2],  # a middle run
+                    "runs_wall_s": [b["wall_s"] for b in builds],
+                    "runs_others_cpu_s": [b["others_cpu_s"] for b in builds],
+                    "peak_rss_sum_mb": max(b["peak_rss_sum_mb"] for b in builds)}
     first_question = json.loads(questions.read_text("utf-8"))[0]["question"]
     step("cold starts (newsbot ask)")
     run["cold"] = cold_start(corpus_dir, index, first_question, out, args.cold_runs)
-    step("serving process: 200 questions x 3 passes")
-    run["serve"] = probe("serve", [str(corpus_dir), str(index), str(questions), str(warmup)],
-                         out)
+    step(f"serving processes: {args.serve_runs} x (200 questions x 3 passes)")
+    serves = [probe("serve", [str(corpus_dir), str(index), str(questions), str(warmup)], out)
+              for _ in range(args.serve_runs)]
+    run["serve"] = {**serves[0], "times_s": [t for r in serves for t in r["times_s"]],
+                    "runs": len(serves), "maxrss_mb": max(r["maxrss_mb"] for r in serves),
+                    "p50_ms_per_run": [pct(np.median(np.asarray(r["times_s"]) * 1000, axis=0),
+                                           50) for r in serves]}
     limit = args.bm25_limit if args.bm25_limit and size >= args.bm25_limit_from else None
     step(f"rank-bm25 comparison ({'first ' + str(limit) if limit else 'all'} questions)")
     run["bm25"] = probe("bm25", [str(corpus_dir), str(index), str(questions),
@@ -454,6 +489,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=HERE / "out",
                    help="where corpora, indexes and results go (default benchmarks/out)")
     p.add_argument("--cold-runs", type=int, default=5, help="timed cold starts (default 5)")
+    p.add_argument("--build-runs", type=int, default=2,
+                   help="timed builds per size; the table gives the median (default 2)")
+    p.add_argument("--serve-runs", type=int, default=3,
+                   help="serving processes, each timing 3 passes over the questions (default 3)")
     p.add_argument("--add-runs", type=int, default=1, help="timed adds (default 1)")
     p.add_argument("--bm25-limit", type=int, default=0,
                    help="run rank-bm25 over the first N questions only (it takes ~2 s a "
