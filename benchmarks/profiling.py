@@ -205,7 +205,8 @@ def stacks(paths: list[str], top: int = 22) -> str:
             depth = 0  # py-spy --subprocesses: "process PID:cmd" frames, parent first
             while depth < len(frames) and frames[depth].startswith("process "):
                 depth += 1
-            cmd = frames[0].split('"')[1] if depth and '"' in frames[0] else "process"
+            cmd = frames[0].split('"')[1] if depth and '"' in frames[0] else ""
+            cmd = cmd or (frames[0].split(":")[0] if depth else "process")
             cmd = " ".join(Path(w).name if i == 0 else w for i, w in enumerate(cmd.split()[:4]))
             frames = frames[depth:]
             if depth > 1:
@@ -213,7 +214,7 @@ def stacks(paths: list[str], top: int = 22) -> str:
             elif frames and frames[0].startswith("<module>"):
                 proc = f"{cmd}: main thread"
             else:
-                proc = f"{cmd}: other threads (pool manager, queue feeder)"
+                proc = f"{cmd}: other stacks (helper threads, interpreter start-up)"
             n = int(count)
             totals[proc] += n
             names = []
