@@ -3,11 +3,10 @@
     python benchmarks/profiling.py ask   CORPUS INDEX QUESTIONS  # Searcher.ask, step by step
     python benchmarks/profiling.py stacks RAW [RAW ...]          # summarise py-spy --format raw
 
-`ask` times each step of `Searcher.ask` separately for every question (analysis, the
-sparse engine, the no-answer rule, the rest: dedup, highlights, citations) and, inside
-`SparseEngine.top`, each of its steps, by running a copy of its code with clocks in
-between (checked against the real method's output, question by question). It also
-relates the engine's time to the postings it has to read (sum of the terms' df).
+`ask` times the real `Searcher.ask` for every question, relates its time to the
+postings it has to read (sum of the terms' df), lists the slowest questions and, with
+pyinstrument installed, profiles one pass (no copy of the code is timed: what is
+measured is what runs).
 
 `stacks` reads py-spy's collapsed stacks (`py-spy record --format raw --subprocesses`)
 and prints, per process, the inclusive share of the samples of the newsbot functions
@@ -29,159 +28,58 @@ from pathlib import Path
 import numpy as np
 
 
-def _top_timed(engine, term_ids, k: int, clock) -> tuple[np.ndarray, np.ndarray, dict]:
-    """SparseEngine.top, the same statements, with a clock between the steps."""
-    from index.engines import K1, _best
-
-    t: dict[str, float] = defaultdict(float)
-    ptr, pdoc, ptf = engine.data.post_ptr, engine.data.post_doc, engine.data.post_tf
-    acc, seen = engine._scratch()
-    fresh: list[np.ndarray] = []
-    try:
-        for term in term_ids:
-            a = clock()
-            s, e = int(ptr[term]), int(ptr[term + 1])
-            if s == e:
-                continue
-            docs = pdoc[s:e]
-            tf = ptf[s:e].astype(np.float64)
-            b = clock()
-            contrib = engine.idf[term] * (tf * (K1 + 1) / (tf + engine.norm[docs]))
-            c = clock()
-            acc[docs] += contrib
-            d = clock()
-            new = docs[~seen[docs]]
-            seen[new] = True
-            fresh.append(new)
-            f = clock()
-            t["read postings (slice mmap, tf to float)"] += b - a
-            t["score: idf*tf*(k1+1)/(tf+norm[docs])"] += c - b
-            t["accumulate: acc[docs] += ..."] += d - c
-            t["candidates: docs[~seen[docs]], seen[new]=True"] += f - d
-        a = clock()
-        if not fresh:
-            return np.empty(0, np.int64), np.empty(0, np.float64), t
-        cand = np.concatenate(fresh).astype(np.int64)
-        scores = acc[cand]
-        b = clock()
-        result = _best(cand, scores, k)
-        c = clock()
-        t["gather: concatenate candidates, acc[cand]"] += b - a
-        t["_best: filter > 0, argpartition, lexsort"] += c - b
-        return result[0], result[1], t
-    finally:
-        a = clock()
-        for docs in fresh:
-            acc[docs] = 0.0
-            seen[docs] = False
-        t["reset scratch (acc, seen)"] += clock() - a
-
-
-def _ask_timed(searcher, question: str, clock) -> tuple[dict[str, float], dict[str, float]]:
-    """Searcher.ask(question) (top 3, offset 0), the same statements as search.py, with a
-    clock between the steps; returns the step times and SparseEngine.top's inner times."""
-    from index.analysis import fold
-    from index.search import CANDIDATES, MAX_QUESTION_CHARS
-
-    steps: dict[str, float] = {}
-    inner: dict[str, float] = {}
-    top, offset = 3, 0
-    a = clock()
-    terms = tuple(dict.fromkeys(searcher.analyzer.terms(question[:MAX_QUESTION_CHARS])))
-    ids = searcher.index.passages.ids(list(terms))
-    steps["analyse question"] = clock() - a
-    if not ids:
-        return steps, inner
-    a = clock()
-    docs, scores, inner = _top_timed(searcher.engine, ids, max(CANDIDATES, offset + top + 10),
-                                     clock)
-    steps["SparseEngine.top"] = clock() - a
-    a = clock()
-    answers = len(docs) > 0 and searcher._answers(terms, ids, docs[:10])
-    steps["no-answer rule (_answers)"] = clock() - a
-    if not answers:
-        return steps, inner
-    a = clock()
-    chosen, seen = [], set()
-    for d, sc in zip(docs.tolist(), scores.tolist(), strict=True):
-        key = fold(searcher.index.text(d))
-        if key in seen:
-            continue
-        seen.add(key)
-        chosen.append((d, sc))
-        if len(chosen) > offset + top:
-            break
-    steps["dedup (fold texts of the best)"] = clock() - a
-    a = clock()
-    wanted = set(terms)
-    for rank, (d, sc) in enumerate(chosen[offset:offset + top], 1):
-        searcher._hit(offset + rank, d, sc, wanted)
-    steps["hits (passage, article, highlights)"] = clock() - a
-    return steps, inner
-
-
 def ask_profile(corpus: str, index_dir: str, questions_path: str, passes: int = 3) -> dict:
-    from index.search import CANDIDATES, Searcher
+    """Real Searcher.ask timings per question, how they follow the postings read, the
+    slowest questions, and (with pyinstrument installed) where one pass spends its time."""
+    from index.search import Searcher
     from index.settings import IndexSettings
 
     questions = [q["question"] for q in json.loads(Path(questions_path).read_text("utf-8"))]
     searcher = Searcher.open(IndexSettings(corpus=Path(corpus), index_dir=Path(index_dir),
                                            engine="sparse"))
-    engine, postings = searcher.engine, searcher.index.passages
+    postings = searcher.index.passages
     clock = time.perf_counter
     for q in questions[:50]:  # warm-up
         searcher.ask(q)
-    n = len(questions)
-    step_names = ("analyse question", "SparseEngine.top", "no-answer rule (_answers)",
-                  "dedup (fold texts of the best)", "hits (passage, article, highlights)")
-    steps = {k: np.zeros((passes, n)) for k in ("ask (total)", *step_names)}
-    inner: dict[str, float] = defaultdict(float)
-    rows = []
-    for p in range(passes):  # a pass of real asks, then a pass of the timed copy
+    times = np.zeros((passes, len(questions)))
+    for p in range(passes):
         for qi, q in enumerate(questions):
             a = clock()
             searcher.ask(q)
-            steps["ask (total)"][p, qi] = clock() - a
-        for qi, q in enumerate(questions):
-            t, top = _ask_timed(searcher, q, clock)
-            for k, v in t.items():
-                steps[k][p, qi] = v
-            for k, v in top.items():
-                inner[k] += v
-            if p == 0:
-                ids = postings.ids(list(dict.fromkeys(searcher.analyzer.terms(q))))
-                if ids:  # the copy returns what the engine returns
-                    want, got = engine.top(ids, CANDIDATES), _top_timed(engine, ids, CANDIDATES,
-                                                                        clock)
-                    assert want[0].tolist() == got[0].tolist()
-                    assert want[1].tolist() == got[1].tolist()
-                df = [int(postings.post_ptr[t + 1] - postings.post_ptr[t]) for t in ids]
-                rows.append({"id": qi, "terms": len(ids), "sum_df": sum(df),
-                             "max_df": max(df, default=0)})
-    per_q = {k: np.median(v, axis=0) for k, v in steps.items()}
-    total_mean = float(per_q["ask (total)"].mean())
-    out: dict = {"questions": n, "passes": passes, "steps": {}}
-    for k, v in per_q.items():
-        out["steps"][k] = {"mean_ms": float(v.mean() * 1000), "p50_ms": float(np.median(v) * 1000),
-                           "p95_ms": float(np.percentile(v, 95) * 1000),
-                           "share_of_ask_mean": float(v.mean() / total_mean)}
-    inner_total = sum(inner.values())
-    out["inside_top"] = {k: {"share": v / inner_total} for k, v in
-                         sorted(inner.items(), key=lambda kv: -kv[1])}
-    sum_df = np.array([r["sum_df"] for r in rows], dtype=np.float64)
-    top_ms = per_q["SparseEngine.top"] * 1000
-    ask_ms = per_q["ask (total)"] * 1000
+            times[p, qi] = clock() - a
+    ask_ms = np.median(times, axis=0) * 1000
+    sum_df = []
+    for q in questions:
+        query = searcher._query(q, frozenset())
+        sum_df.append(sum(int(postings.post_ptr[t + 1] - postings.post_ptr[t])
+                          for t in query.ids + query.extra))
+    sum_df = np.array(sum_df, dtype=np.float64)
+    out: dict = {"questions": len(questions), "passes": passes,
+                 "ask_ms": {"p50": float(np.median(ask_ms)),
+                            "p95": float(np.percentile(ask_ms, 95)),
+                            "mean": float(ask_ms.mean())},
+                 "sum_df": {"p50": float(np.median(sum_df)),
+                            "p95": float(np.percentile(sum_df, 95)),
+                            "max": float(sum_df.max())}}
     if len(sum_df) > 2 and sum_df.std() > 0:
         slope, intercept = np.polyfit(sum_df, ask_ms, 1)
         out["ask_ms_vs_sum_df"] = {"ms_per_million_postings": slope * 1e6,
                                    "intercept_ms": intercept,
                                    "correlation": float(np.corrcoef(sum_df, ask_ms)[0, 1])}
-        out["top_ms_vs_sum_df_correlation"] = float(np.corrcoef(sum_df, top_ms)[0, 1])
-    out["sum_df"] = {"p50": float(np.median(sum_df)), "p95": float(np.percentile(sum_df, 95)),
-                     "max": float(sum_df.max())}
     slow = np.argsort(-ask_ms)[:5]
-    out["slowest"] = [{"question": questions[i], "ask_ms": float(ask_ms[i]), **rows[i]}
-                      for i in slow.tolist()]
+    out["slowest"] = [{"question": questions[i], "ask_ms": float(ask_ms[i]),
+                       "sum_df": int(sum_df[i])} for i in slow.tolist()]
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        out["profile"] = "pip install pyinstrument for a profile of one pass"
+        return out
+    profiler = Profiler(interval=0.0002)
+    profiler.start()
+    for q in questions:
+        searcher.ask(q)
+    profiler.stop()
+    out["profile"] = profiler.output_text(unicode=False, color=False).splitlines()
     return out
 
 

@@ -50,8 +50,12 @@ def learn(text: str) -> Counter[tuple[str, str]]:
     if not acronyms:
         return found
     words = [(m.group(), m.start()) for m in _WORD.finditer(plain)]
-    for i in range(len(words)):
-        for acronym in acronyms:
+    starts: dict[str, list[int]] = {}
+    for i, (word, _) in enumerate(words):
+        if not word.isupper():
+            starts.setdefault(word[0].upper(), []).append(i)
+    for acronym in acronyms:
+        for i in starts.get(acronym[0], ()):
             phrase = _spells(words, i, acronym)
             if phrase is None:
                 continue
@@ -90,10 +94,13 @@ class Aliases:
 
     def __init__(self, groups: Iterable[Sequence[str]], analyzer: Analyzer) -> None:
         self.groups: list[list[tuple[str, ...]]] = []
+        self._by_term: dict[str, list[int]] = {}  # term -> groups with a member holding it
         for group in groups:
             members = [tuple(analyzer.terms(m)) for m in group]
             members = [m for m in dict.fromkeys(members) if m]
             if len(members) > 1:
+                for term in {t for m in members for t in m}:
+                    self._by_term.setdefault(term, []).append(len(self.groups))
                 self.groups.append(members)
 
     @classmethod
@@ -112,7 +119,8 @@ class Aliases:
         """(member found in `terms`, another member of its group) pairs."""
         have = set(terms)
         out = []
-        for group in self.groups:
+        found = sorted({g for t in have for g in self._by_term.get(t, ())})
+        for group in (self.groups[g] for g in found):
             for member in group:
                 if all(t in have for t in member):
                     out.extend((member, m) for m in group if m != member and not set(m) <= have)

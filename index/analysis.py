@@ -39,12 +39,14 @@ _ONE_FOR_ONE = {
     "\u2026": ".",
     "\uff05": "%",
 }
-_TRANSLATION = str.maketrans(_ONE_FOR_ONE)
+_ODD = re.compile("[" + re.escape("".join(_ONE_FOR_ONE)) + "]")
 
 
 def normalize(text: str) -> str:
     """Quotes, dashes and spaces made plain, one character for one (offsets survive)."""
-    return text.translate(_TRANSLATION)
+    if text.isascii():  # most text, and the check is nearly free
+        return text
+    return _ODD.sub(lambda m: _ONE_FOR_ONE[m.group()], text)
 
 
 def fold(text: str) -> str:
@@ -94,7 +96,13 @@ _TOKEN = rf"""
       (?:[ ]?%|[ ]percent\b|{_ORD}\b)?                           # ...% | ... percent | 5th
     | [^\W_]+(?:['-][^\W_]+)*                                    # words, COVID-19, N95, CTU's
 """
+# The tokenizer is nltk's RegexpTokenizer with this pattern. nltk runs every match
+# through the `regex` engine under a ReDoS timeout, which doubles the cost; the pattern
+# has no nested quantifiers, so the hot paths run the same pattern with stdlib `re`
+# (tests/test_analysis.py checks they find exactly the tokens nltk's tokenizer finds).
 _TOKENIZER = RegexpTokenizer(_TOKEN, flags=re.UNICODE | re.IGNORECASE | re.VERBOSE)
+_FAST_TOKENS = re.compile(_TOKEN, re.UNICODE | re.VERBOSE).findall  # on lower-cased text
+_FAST_SPANS = re.compile(_TOKEN, re.UNICODE | re.IGNORECASE | re.VERBOSE).finditer
 
 _DATE_WORDS = re.compile(rf"({_MONTH})\.? (\d{{1,2}}){_ORD}?(?:,? (\d{{4}}))?")
 _DATE_NUM = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?")
@@ -167,8 +175,8 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         out: list[str] = []
         cache = self._cache
-        normal = normalize(text)
-        for token in _TOKENIZER.tokenize(normal):
+        normal = normalize(text).lower()
+        for token in _FAST_TOKENS(normal):
             terms = cache.get(token)
             if terms is None:
                 terms = self._token_terms(token)
@@ -176,19 +184,21 @@ class Analyzer:
                     cache.clear()
                 cache[token] = terms
             out.extend(terms)
-        if self.grade_phrases and ("through" in normal or "grades" in normal or " to " in normal):
+        if self.grade_phrases and "grade" in normal:  # every spelled-out range says grade(s)
             out.extend(grade_ranges(normal))
         return out
 
     def tokens(self, text: str) -> list[Token]:
         """Each token with its offsets into `text`, for highlighting and figures."""
         normal = normalize(text)
+        cache = self._cache
         result = []
-        for start, end in _TOKENIZER.span_tokenize(normal):
-            token = normal[start:end]
-            terms = self._cache.get(token)
+        for m in _FAST_SPANS(normal):
+            start, end = m.span()
+            token = m.group().lower()
+            terms = cache.get(token)
             if terms is None:
-                terms = self._token_terms(token)
+                terms = cache[token] = self._token_terms(token)
             result.append(Token(start, end, terms))
         return result
 

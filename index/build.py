@@ -26,7 +26,7 @@ from . import aliases as alias_learning
 from .analysis import Analyzer
 from .attribution import attribute
 from .corpus import SourceFile, find_files, read_file
-from .engines import okapi_idf
+from .engines import K1, length_norm, okapi_idf
 from .errors import CorpusError
 from .features import passage_flags
 from .models import Article, Problem
@@ -34,7 +34,7 @@ from .paragraphs import Boilerplate, segment
 from .settings import IndexSettings
 from .store import GenerationWriter, Index
 
-PARALLEL_BYTES = 16 * 1024 * 1024  # analyse in worker processes above this much text
+PARALLEL_BYTES = 2 * 1024 * 1024  # analyse in worker processes above this much text
 CHUNK_BYTES = 4 * 1024 * 1024
 CHUNK_FILES = 256
 
@@ -103,9 +103,7 @@ def analyse_chunk(files: list[SourceFile], boilerplate_path: Path | None,
     local: dict[str, int] = {}
 
     def count(terms: list[str], ids: array, tfs: array, counts: array, lengths: array) -> None:
-        freq: dict[str, int] = {}
-        for term in terms:
-            freq[term] = freq.get(term, 0) + 1
+        freq = Counter(terms)  # first-seen order, as rank-bm25 builds its vocabulary
         for term, n in freq.items():
             tid = local.get(term)
             if tid is None:
@@ -137,7 +135,7 @@ def analyse_chunk(files: list[SourceFile], boilerplate_path: Path | None,
                 chunk.passage_article.append(a)
                 chunk.passage_number.append(p.number)
                 terms = analyzer.terms(p.text)
-                chunk.flags.append(passage_flags(p.text, terms))
+                chunk.flags.append(passage_flags(p.text, set(terms)))
                 if previous is not None and _PRONOUN_QUOTE.search(p.text):
                     terms += speaker_terms(analyzer, previous.text)
                 count(terms, chunk.terms, chunk.tfs, chunk.counts, chunk.lengths)
@@ -216,6 +214,8 @@ class _Side:
         self.lengths.frombytes(len_np.astype(np.uint32).tobytes())
 
     def invert(self, n_terms: int, base: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+        """CSC arrays (term -> passages, counts), merged after `base`'s when given: a new
+        passage's number is above every old one, so it goes at the end of its term's list."""
         terms = np.frombuffer(self.terms, dtype=np.uint32) if len(self.terms) else \
             np.zeros(0, np.uint32)
         docs = np.frombuffer(self.docs, dtype=np.uint32) if len(self.docs) else \
@@ -228,28 +228,17 @@ class _Side:
         new_counts = np.bincount(terms, minlength=n_terms).astype(np.int64)
         new_doc, new_tf, sorted_terms = docs[order].astype(np.int32), tfs[order], terms[order]
         del order
+        ptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(new_counts, out=ptr[1:])
         if base is None:
-            ptr = np.zeros(n_terms + 1, dtype=np.int64)
-            np.cumsum(new_counts, out=ptr[1:])
             return {"ptr": ptr, "doc": new_doc, "tf": new_tf, "len": lengths}
         old_ptr = np.asarray(base["ptr"])
-        old_counts = np.zeros(n_terms, dtype=np.int64)
-        old_counts[: len(old_ptr) - 1] = np.diff(old_ptr)
-        ptr = np.zeros(n_terms + 1, dtype=np.int64)
-        np.cumsum(old_counts + new_counts, out=ptr[1:])
-        nnz_old = int(old_ptr[-1])
-        out_doc = np.empty(nnz_old + len(new_doc), dtype=np.int32)
-        out_tf = np.empty(nnz_old + len(new_doc), dtype=np.uint16)
-        old_term = np.repeat(np.arange(len(old_ptr) - 1), np.diff(old_ptr))
-        dest = np.arange(nnz_old, dtype=np.int64) - old_ptr[old_term] + ptr[old_term]
-        out_doc[dest], out_tf[dest] = base["doc"], base["tf"]
-        del old_term, dest
-        new_start = np.zeros(n_terms + 1, dtype=np.int64)
-        np.cumsum(new_counts, out=new_start[1:])
-        t = sorted_terms.astype(np.int64)
-        dest = np.arange(len(new_doc), dtype=np.int64) - new_start[t] + ptr[t] + old_counts[t]
-        out_doc[dest], out_tf[dest] = new_doc, new_tf
-        return {"ptr": ptr, "doc": out_doc, "tf": out_tf,
+        full = np.full(n_terms + 1, old_ptr[-1], dtype=np.int64)
+        full[: len(old_ptr)] = old_ptr
+        at = full[sorted_terms.astype(np.int64) + 1]  # the end of each term's old list
+        return {"ptr": full + ptr,
+                "doc": np.insert(np.asarray(base["doc"]), at, new_doc),
+                "tf": np.insert(np.asarray(base["tf"]), at, new_tf),
                 "len": np.concatenate([np.asarray(base["len"]), lengths])}
 
 
@@ -261,12 +250,10 @@ class _Builder:
         self.base = base
         self.vocab: list[str] = list(base.passages.vocab) if base else []
         self.term_id: dict[str, int] = dict(base.passages.term_id) if base else {}
-        self.article_ids: dict[str, str] = {}
+        self.article_ids: dict[str, str] = dict.fromkeys(base.article_ids(), "the index") \
+            if base else {}
         n_passages = base.n_passages if base else 0
         self.n_articles = base.n_articles if base else 0
-        if base:
-            for article in base.iter_articles():
-                self.article_ids[article.id] = article.path
         self.passages = _Side()
         self.contexts = _Side()
         self.passage_article = array("i")
@@ -277,9 +264,11 @@ class _Builder:
         self.text_ptr = array("q", [int(base.text_ptr[-1])] if base else [0])
         self.article_ptr = array("q", [int(base.article_ptr[-1])] if base else [0])
         self.n_passages = n_passages
-        self.texts = writer.open_append("texts.bin", base.path / "texts.bin" if base else None)
-        self.articles = writer.open_append(
-            "articles.jsonl", base.path / "articles.jsonl" if base else None)
+        # the base's text and metadata segments are shared (hard links); ours go in new ones
+        self.segments = {kind: writer.link_segments(base, kind) if base else []
+                         for kind in ("texts", "articles")}
+        self.texts = writer.new_segment("texts", self.segments["texts"])
+        self.articles = writer.new_segment("articles", self.segments["articles"])
 
     def add(self, chunk: Chunk, report: Report) -> None:
         report.problems.extend(chunk.problems)
@@ -352,8 +341,17 @@ class _Builder:
             w.save_array(f"{prefix}_tf", inv["tf"])
             w.save_array(len_name, inv["len"])
             w.save_array(idf_name, okapi_idf(np.diff(inv["ptr"]), len(inv["len"])))
+            if prefix == "post":  # each posting's BM25 weight before idf, for the engine
+                out = w.open_array("post_w", np.float64, len(inv["doc"]))
+                posting_weights(inv["doc"], inv["tf"], inv["len"], out)
+                out.flush()
+                del out
             del inv
         w.save_json("vocab.json", self.vocab)
+        w.save_json("article_ids.json", list(self.article_ids))
+        vocab = self.vocab
+        w.save_array("vocab_order", np.array(sorted(range(v), key=vocab.__getitem__),
+                                             dtype=np.int32))
         w.save_json("aliases.json", sorted([a, p, n] for (a, p), n in self.aliases.items()))
         for name, new, dtype in (("passage_article", self.passage_article, np.int32),
                                  ("passage_number", self.passage_number, np.int32),
@@ -366,7 +364,22 @@ class _Builder:
                 # offsets arrays start with the base's last offset: don't repeat it
                 new_np = np.concatenate([old_np, new_np[1:] if name.endswith("_ptr") else new_np])
             w.save_array(name, new_np)
+        meta["segments"] = {kind: [s for s in names if (w.path / s).stat().st_size]
+                            for kind, names in self.segments.items()}
+        for kind, names in self.segments.items():
+            for name in set(names) - set(meta["segments"][kind]):
+                (w.path / name).unlink()  # an empty new segment
         w.publish(meta)
+
+
+def posting_weights(docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray,
+                    out: np.ndarray, step: int = 1 << 22) -> None:
+    """tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl)) for every posting: rank-bm25's
+    expression without its idf factor, computed the same way (so idf x this is exact)."""
+    norm = length_norm(lengths)
+    for start in range(0, len(out), step):
+        tf = np.asarray(tfs[start:start + step], dtype=np.float64)
+        out[start:start + step] = tf * (K1 + 1) / (tf + norm[docs[start:start + step]])
 
 
 # ------------------------------------------------------------------ entry points

@@ -32,6 +32,7 @@ class Postings(Protocol):
     post_ptr: np.ndarray  # int64 [V+1]: term t's postings are [ptr[t], ptr[t+1])
     post_doc: np.ndarray  # int32 [nnz]: passage numbers, ascending within a term
     post_tf: np.ndarray  # uint16 [nnz]: the term's count in that passage
+    post_w: np.ndarray | None  # float64 [nnz]: tf*(k1+1)/(tf+norm), or None to compute
     doc_len: np.ndarray  # int32 [N]: terms in each passage
     vocab: Sequence[str]
 
@@ -122,42 +123,60 @@ class SparseEngine:
         df = np.diff(data.post_ptr)
         self.idf = idf if idf is not None else okapi_idf(df, self.n_docs)
         self.norm = length_norm(data.doc_len)
+        self.weights = data.post_w
         self._local = threading.local()
 
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per-thread score accumulator and seen-marks, all zero between questions."""
-        local = self._local
-        if getattr(local, "n", None) != self.n_docs:
-            local.acc = np.zeros(self.n_docs, dtype=np.float64)
-            local.seen = np.zeros(self.n_docs, dtype=np.bool_)
-            local.n = self.n_docs
-        return local.acc, local.seen
+    def _weights(self, s: int, e: int, docs: np.ndarray) -> np.ndarray:
+        """tf*(k1+1)/(tf+norm) for postings s..e: read when the index stores it (computed
+        the same way at build time), else computed."""
+        if self.weights is not None:
+            return self.weights[s:e]
+        tf = self.data.post_tf[s:e].astype(np.float64)
+        return tf * (K1 + 1) / (tf + self.norm[docs])
+
+    def _scratch(self) -> np.ndarray:
+        """A per-thread score accumulator, all zero between questions."""
+        acc = getattr(self._local, "acc", None)
+        if acc is None or len(acc) != self.n_docs:
+            acc = self._local.acc = np.zeros(self.n_docs, dtype=np.float64)
+        return acc
 
     def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
-        ptr, pdoc, ptf = self.data.post_ptr, self.data.post_doc, self.data.post_tf
-        acc, seen = self._scratch()
-        fresh: list[np.ndarray] = []  # each candidate passage once, in no particular order
+        ptr, pdoc = self.data.post_ptr, self.data.post_doc
+        acc = self._scratch()
+        touched: list[np.ndarray] = []
         try:
             for t in term_ids:
                 s, e = int(ptr[t]), int(ptr[t + 1])
                 if s == e:
                     continue
                 docs = pdoc[s:e]
-                tf = ptf[s:e].astype(np.float64)
                 # the same expression, in the same order, as BM25Okapi.get_scores
-                acc[docs] += self.idf[t] * (tf * (K1 + 1) / (tf + self.norm[docs]))
-                new = docs[~seen[docs]]
-                seen[new] = True
-                fresh.append(new)
-            if not fresh:
+                acc[docs] += self.idf[t] * self._weights(s, e, docs)
+                touched.append(docs)
+            if not touched:
                 return np.empty(0, np.int64), np.empty(0, np.float64)
-            cand = np.concatenate(fresh).astype(np.int64)
-            return _best(cand, acc[cand], k)
+            # A lower bound on the k-th best score: the k-th best among the passages of
+            # the rarest term (real passages, fully scored). Only passages at or above
+            # it can be in the top k, and there are few of them.
+            rarest = min(touched, key=len)
+            floor = -np.inf
+            if len(rarest) >= k:
+                values = acc[rarest]
+                floor = np.partition(values, len(values) - k)[len(values) - k]
+            parts = [docs[acc[docs] >= floor] for docs in touched]
+            cand = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            many = k * len(touched)  # entries that hold at least k distinct passages
+            if len(cand) > 4 * many:  # a weak floor: select the best entries instead
+                values = acc[cand]
+                best = np.unique(np.partition(values, len(values) - many)[-many:])
+                kth = best[max(0, len(best) - k)]  # <= the k-th best passage's score
+                cand = cand[values >= kth]
+            cand = np.unique(cand)
+            return _best(cand.astype(np.int64), acc[cand], k)
         finally:
-            for docs in fresh:
+            for docs in touched:
                 acc[docs] = 0.0
-                seen[docs] = False
-
 
     def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
         ptr, pdoc, ptf = self.data.post_ptr, self.data.post_doc, self.data.post_tf
@@ -169,8 +188,13 @@ class SparseEngine:
                 continue
             plist = pdoc[s:e]
             pos = np.minimum(np.searchsorted(plist, docs), e - s - 1)
-            tf = np.where(plist[pos] == docs, ptf[s:e][pos], 0).astype(np.float64)
-            out += self.idf[t] * (tf * (K1 + 1) / (tf + self.norm[docs]))
+            found = plist[pos] == docs
+            if self.weights is not None:
+                weight = np.where(found, self.weights[s + pos], 0.0)
+            else:
+                tf = np.where(found, ptf[s:e][pos], 0).astype(np.float64)
+                weight = tf * (K1 + 1) / (tf + self.norm[docs])
+            out += self.idf[t] * weight
         return out
 
 

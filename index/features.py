@@ -33,18 +33,19 @@ _SAID = re.compile(r"\bwhat (?:did|does|do|has|have) .{1,80}\b(?:say|said|tell|t
                    re.I)
 
 
-def passage_flags(text: str, terms: list[str]) -> int:
+def passage_flags(text: str, terms: set[str]) -> int:
+    """What a passage holds, from its text and its set of terms."""
     flags = 0
+    if not terms.isdisjoint(_MONTHS) or not terms.isdisjoint(_DAYS):
+        flags |= DATE | NUMBER
     for term in terms:
-        if term in _MONTHS or term in _DAYS or ("/" in term and term[0].isdigit()):
-            flags |= DATE | NUMBER
-        elif term[0].isdigit():
-            flags |= NUMBER
-        elif term in _ROLES:
-            flags |= PERSON
-        if term in _SAY:  # quoted or reported: "…,” Jackson said" / "The district has said"
-            flags |= QUOTE
-    if not flags & PERSON and _NAME.search(text):
+        if term[0].isdigit():
+            flags |= (DATE | NUMBER) if "/" in term else NUMBER
+            if flags & DATE:
+                break
+    if not terms.isdisjoint(_SAY):  # quoted or reported: "…,” Jackson said" / "has said"
+        flags |= QUOTE
+    if not terms.isdisjoint(_ROLES) or _NAME.search(text):
         flags |= PERSON
     return flags
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 import bisect
 import math
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -116,8 +115,7 @@ class Searcher:
         self._common_weight = math.log(n - common + 0.5) - math.log(common + 0.5)
         self._weak = frozenset(self.analyzer.terms(" ".join(_data_words("weakwords.txt")))) \
             if self.tuning.weak_words else frozenset()
-        self._sorted_vocab: list[str] | None = None
-        self._lock = threading.Lock()
+        self._sorted_terms = index.sorted_terms()
 
     @classmethod
     def open(cls, settings: IndexSettings, notify: Callable[[str], None] = lambda _: None,
@@ -213,10 +211,13 @@ class Searcher:
 
     def _ranked(self, query: Query, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Candidates from the engine, re-scored (see the module docstring), best first."""
-        docs, _ = self.engine.top(query.ids + query.extra, k)
+        docs, bm25 = self.engine.top(query.ids + query.extra, k)
         if len(docs) == 0:
             return docs, np.zeros(0)
-        scores = self.engine.score(query.ids, docs) if query.ids else np.zeros(len(docs))
+        if not query.extra:  # the engine's scores are the question's own
+            scores = bm25.copy()
+        else:
+            scores = self.engine.score(query.ids, docs) if query.ids else np.zeros(len(docs))
         postings = self.index.passages
         for said, ids in query.stand_ins:
             # only where the passage lacks what was said, and never worth more than
@@ -309,21 +310,16 @@ class Searcher:
             return ids[max(typos, key=df)]
         if len(term) < 6:
             return None
-        vocab = self._vocab_sorted()
+        vocab = self._sorted_terms
         for length in range(len(term) - 1, 4, -1):
             prefix = term[:length]
             lo = bisect.bisect_left(vocab, prefix)
             hi = bisect.bisect_left(vocab, prefix + "\uffff")
-            found = [t for t in vocab[lo:min(hi, lo + 50)] if t.isalpha() and df(t) > 0]
+            found = [vocab[i] for i in range(lo, min(hi, lo + 50))]
+            found = [t for t in found if t.isalpha() and df(t) > 0]
             if found:
                 return ids[max(found, key=df)]
         return None
-
-    def _vocab_sorted(self) -> list[str]:
-        with self._lock:
-            if self._sorted_vocab is None:
-                self._sorted_vocab = sorted(self.index.passages.vocab)
-            return self._sorted_vocab
 
     def _surface(self, text: str, missing: set[str]) -> tuple[str, ...]:
         """The words of `text` whose terms are all in `missing`, as typed."""

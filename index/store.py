@@ -7,19 +7,25 @@
         meta.json        format version, analyzer/rules fingerprints, corpus files, counts,
                          and the size and CRC-32 of every other file here
         vocab.json       the terms, in id order
+        vocab_order.npy  int32 [V]    term ids in alphabetical order (prefix look-ups)
         post_ptr.npy     int64 [V+1]  \
         post_doc.npy     int32 [nnz]   } inverted lists (term -> passages, counts)
         post_tf.npy      uint16 [nnz] /
+        post_w.npy       float64 [nnz] each posting's BM25 weight before idf (sparse engine)
         idf.npy          float64 [V]  rank-bm25's idf, floored as it floors it
         doc_len.npy      int32 [N]    terms per passage
         ctx_*.npy        the same over each article's title and lead (same term ids)
         passage_article.npy int32 [N], passage_number.npy int32 [N]
         passage_flags.npy uint8 [N]   what a passage holds: date, number, person, quote
         aliases.json     acronyms the corpus spells out: [acronym, phrase, articles]
-        text_ptr.npy     int64 [N+1]  byte offsets of each passage in texts.bin
-        texts.bin        the passages' published text, UTF-8
-        article_ptr.npy  int64 [A+1]  byte offsets of each article in articles.jsonl
-        articles.jsonl   one JSON object of metadata per article
+        text_ptr.npy     int64 [N+1]  byte offsets of each passage in the texts segments
+        texts-NNNN.bin   the passages' published text, UTF-8, in segments
+        article_ptr.npy  int64 [A+1]  byte offsets of each article in the articles segments
+        articles-NNNN.jsonl  one JSON object of metadata per article, in segments
+        article_ids.json the articles' ids, in order
+
+An `add` hard-links the previous generation's segments (they never change) and writes
+new ones, so adding a day's stories doesn't copy the archive's text.
 
 Nothing is a pickle: loading never runs code. Arrays are memory-mapped, so a serving
 process holds little of the archive in memory and several processes share one copy
@@ -29,6 +35,7 @@ replaced (write, fsync, rename), so a crash at any moment leaves the previous in
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import os
@@ -47,11 +54,12 @@ from .errors import IndexMissing, IndexStoreError
 from .models import Article, Passage
 
 FORMAT = "newsbot-index"
-VERSION = 2
+VERSION = 3
 CURRENT = "CURRENT"
-ARRAYS = ("post_ptr", "post_doc", "post_tf", "idf", "doc_len",
+ARRAYS = ("post_ptr", "post_doc", "post_tf", "post_w", "idf", "doc_len",
           "ctx_ptr", "ctx_doc", "ctx_tf", "ctx_idf", "ctx_len",
-          "passage_article", "passage_number", "passage_flags", "text_ptr", "article_ptr")
+          "passage_article", "passage_number", "passage_flags", "text_ptr", "article_ptr",
+          "vocab_order")
 FULL_CHECK_BYTES = 256 * 1024 * 1024  # verify every CRC at load below this size
 
 
@@ -66,6 +74,7 @@ class Postings:
     doc_len: np.ndarray
     idf: np.ndarray
     term_id: dict[str, int] = field(default_factory=dict)
+    post_w: np.ndarray | None = None  # precomputed weights (passages only)
 
     def __post_init__(self) -> None:
         if not self.term_id:
@@ -88,19 +97,21 @@ class Index:
     """A loaded generation: postings, passages and articles, read from memory maps."""
 
     def __init__(self, path: Path, meta: dict, arrays: dict[str, np.ndarray],
-                 vocab: list[str], texts: np.ndarray, articles: np.ndarray,
+                 vocab: list[str], texts: Segments, articles: Segments,
                  aliases: list[list]) -> None:
         self.path = path
         self.meta = meta
         self.aliases = aliases
         self.passages = Postings(vocab, arrays["post_ptr"], arrays["post_doc"],
-                                 arrays["post_tf"], arrays["doc_len"], arrays["idf"])
+                                 arrays["post_tf"], arrays["doc_len"], arrays["idf"],
+                                 post_w=arrays["post_w"])
         # each article's title and lead, over the same vocabulary
         self.contexts = Postings(vocab, arrays["ctx_ptr"], arrays["ctx_doc"], arrays["ctx_tf"],
                                  arrays["ctx_len"], arrays["ctx_idf"], self.passages.term_id)
         self.passage_article = arrays["passage_article"]
         self.passage_number = arrays["passage_number"]
         self.passage_flags = arrays["passage_flags"]
+        self.vocab_order = arrays["vocab_order"]
         self.text_ptr = arrays["text_ptr"]
         self.article_ptr = arrays["article_ptr"]
         self._texts = texts
@@ -116,19 +127,56 @@ class Index:
         return len(self.article_ptr) - 1
 
     def text(self, i: int) -> str:
-        return bytes(self._texts[self.text_ptr[i]:self.text_ptr[i + 1]]).decode("utf-8")
+        return self._texts.read(int(self.text_ptr[i]), int(self.text_ptr[i + 1])).decode("utf-8")
 
     def passage(self, i: int) -> Passage:
         article = self.article(int(self.passage_article[i]))
         return Passage(article.id, int(self.passage_number[i]), self.text(i))
 
     def _article(self, j: int) -> Article:
-        raw = bytes(self._articles[self.article_ptr[j]:self.article_ptr[j + 1]])
+        raw = self._articles.read(int(self.article_ptr[j]), int(self.article_ptr[j + 1]))
         return Article(**json.loads(raw))
+
+    def article_ids(self) -> list[str]:
+        return json.loads((self.path / "article_ids.json").read_bytes())
+
+    def segment_files(self, kind: str) -> list[str]:
+        return list(self.meta["segments"][kind])
+
+    def sorted_terms(self) -> SortedTerms:
+        return SortedTerms(self.passages.vocab, self.vocab_order)
 
     def iter_articles(self) -> Iterator[Article]:
         for j in range(self.n_articles):
             yield self.article(j)
+
+
+class Segments:
+    """Byte strings stored across segment files, addressed by global offsets."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.maps = [_bytes_map(p) for p in paths]
+        self.starts = [0]
+        for m in self.maps:
+            self.starts.append(self.starts[-1] + len(m))
+
+    def read(self, start: int, end: int) -> bytes:
+        seg = bisect.bisect_right(self.starts, start) - 1
+        offset = self.starts[seg]
+        return bytes(self.maps[seg][start - offset:end - offset])
+
+
+class SortedTerms:
+    """The vocabulary in alphabetical order, as a sequence `bisect` can search."""
+
+    def __init__(self, vocab: list[str], order: np.ndarray) -> None:
+        self.vocab, self.order = vocab, order
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, i: int) -> str:
+        return self.vocab[int(self.order[i])]
 
 
 # ------------------------------------------------------------------ reading
@@ -200,8 +248,8 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
                   for name in ARRAYS}
         vocab = json.loads((gen / "vocab.json").read_bytes())
         aliases = json.loads((gen / "aliases.json").read_bytes())
-        texts = _bytes_map(gen / "texts.bin")
-        articles = _bytes_map(gen / "articles.jsonl")
+        texts = Segments([gen / name for name in meta["segments"]["texts"]])
+        articles = Segments([gen / name for name in meta["segments"]["articles"]])
     except (OSError, ValueError) as err:
         raise IndexStoreError(f"The index at {index_dir} is corrupt ({err}).") from err
     return Index(gen, meta, arrays, vocab, texts, articles, aliases)
@@ -248,22 +296,41 @@ class GenerationWriter:
         self.path.mkdir()
         self.written: dict[str, dict] = {}
 
-    def open_append(self, name: str, copy_from: Path | None = None):
-        """A binary file to stream into, optionally starting as a copy of another."""
-        if copy_from is not None:
-            shutil.copyfile(copy_from, self.path / name)
-        return open(self.path / name, "ab")
+    def link_segments(self, base: Index, kind: str) -> list[str]:
+        """The base generation's segments of `kind`, hard-linked here (copied where the
+        file system can't link); their checksums carry over."""
+        names = base.segment_files(kind)
+        for name in names:
+            try:
+                os.link(base.path / name, self.path / name)
+            except OSError:
+                shutil.copyfile(base.path / name, self.path / name)
+            self.written[name] = base.meta["files_written"][name]
+        return names
+
+    def new_segment(self, kind: str, names: list[str]):
+        """A new segment file of `kind` to stream into (appended to `names`)."""
+        suffix = "bin" if kind == "texts" else "jsonl"
+        name = f"{kind}-{len(names):04d}.{suffix}"
+        names.append(name)
+        return open(self.path / name, "wb")
 
     def save_array(self, name: str, array: np.ndarray) -> None:
         np.save(self.path / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+
+    def open_array(self, name: str, dtype, length: int) -> np.ndarray:
+        """A new .npy file mapped for writing (for arrays too big to build in memory)."""
+        return np.lib.format.open_memmap(self.path / f"{name}.npy", mode="w+", dtype=dtype,
+                                         shape=(length,))
 
     def save_json(self, name: str, obj) -> None:
         (self.path / name).write_text(json.dumps(obj, ensure_ascii=False), "utf-8")
 
     def publish(self, meta: dict) -> Path:
         for path in sorted(self.path.iterdir()):
-            self.written[path.name] = {"size": path.stat().st_size, "crc32": _crc32(path)}
-            _fsync(path)
+            if path.name not in self.written:  # linked segments keep their checksums
+                self.written[path.name] = {"size": path.stat().st_size, "crc32": _crc32(path)}
+                _fsync(path)
         meta = {**meta, "format": FORMAT, "version": VERSION, "files_written": self.written}
         raw = json.dumps(meta, ensure_ascii=False, indent=1).encode()
         (self.path / "meta.json").write_bytes(raw)

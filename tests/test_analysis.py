@@ -75,3 +75,20 @@ def test_empty_or_odd_text_gives_no_error(analyzer, text):
 def test_fold_compares_quotes_dashes_case_and_spaces():
     assert fold("“Merits  further review” — CTU") == fold('"merits further review" - ctu'
                                                           .replace(" - ", " "))
+
+
+def test_fast_tokenizer_agrees_with_nltks():
+    """Indexing runs the token pattern with stdlib re on lower-cased text; highlighting
+    uses nltk's RegexpTokenizer on the published text: they must find the same tokens."""
+    from index.analysis import _FAST_TOKENS, _TOKENIZER, Analyzer, normalize
+    from tests.conftest import SEEDS
+
+    texts = [p.read_text() for p in sorted(SEEDS.iterdir())] + [
+        "K–5 and 6-8th, Pre-K, Feb. 22, MARCH 1st, 3/1/2021, 25,000 (2.5%) 75 Percent",
+        "“Quoted,” said O’Hare’s CEO — COVID-19 N95 I-57 1, Killed 119th St.",
+    ]
+    for text in texts:
+        normal = normalize(text)
+        assert _FAST_TOKENS(normal.lower()) == [t.lower() for t in _TOKENIZER.tokenize(normal)]
+        spans = [(t.start, t.end) for t in Analyzer().tokens(text)]
+        assert spans == list(_TOKENIZER.span_tokenize(normal))

@@ -33,6 +33,10 @@ def test_new_file_is_added_without_a_rebuild(settings, corpus):
     index, messages = open_with_messages(settings)
     assert messages == ["Adding 1 new file(s) to the index…"]
     assert (index.n_articles, index.n_passages) == (4, 46)
+    # the old text was linked, not rewritten: one new segment holds the new article
+    assert index.meta["segments"] == {"texts": ["texts-0000.bin", "texts-0001.bin"],
+                                      "articles": ["articles-0000.jsonl", "articles-0001.jsonl"]}
+    assert (index.path / "texts-0001.bin").read_text() == "The best pizza in Chicago is deep dish."
     answer = Searcher(index).ask("best pizza in Chicago")
     assert answer.hits[0].article.title == "Pizza"
     # the seeds' passages are all still there, texts intact
@@ -70,7 +74,7 @@ def test_damaged_index_is_detected_and_rebuilt(settings, damage):
         path = gen / "post_doc.npy"
         path.write_bytes(path.read_bytes()[:-7])
     elif damage == "flip":
-        path = gen / "texts.bin"
+        path = gen / "texts-0000.bin"
         data = bytearray(path.read_bytes())
         data[100] ^= 0xFF
         path.write_bytes(bytes(data))
