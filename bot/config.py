@@ -54,6 +54,8 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = 3000
     log_level: str = "INFO"
+    watch_seconds: float = 60.0  # how often `serve` checks the corpus for changes (0: never)
+    slack_timeout: float = 10.0  # seconds to wait for one Web API call
 
     @property
     def secrets(self) -> list[str]:
@@ -97,6 +99,10 @@ def load_settings(env: dict[str, str] | None = None, *, corpus: str | None = Non
         slack_api_url=_api_url(get("SLACK_API_URL")),
         port=_int(get("PORT") or "3000", "PORT", 1, 65535),
         log_level=_level(get("NEWSBOT_LOG_LEVEL") or "INFO"),
+        watch_seconds=_number(get("NEWSBOT_WATCH_SECONDS") or "60", "NEWSBOT_WATCH_SECONDS",
+                              0, 86400),
+        slack_timeout=_number(get("NEWSBOT_SLACK_TIMEOUT") or "10", "NEWSBOT_SLACK_TIMEOUT",
+                              0.1, 300),
     )
 
 
@@ -139,6 +145,17 @@ def _int(value: str, name: str, low: int, high: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
     if not low <= number <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, not {number}.")
+    return number
+
+
+def _number(value: str, name: str, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}.") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low:g} and {high:g} seconds, "
+                          f"not {number:g}.")
     return number
 
 

@@ -17,6 +17,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from index.errors import ConfigError
+from index.live import LiveSearcher
 from index.search import Searcher
 
 from . import logs
@@ -93,9 +94,11 @@ def serve(settings: Settings, *, http: bool, host: str, port: int, threads: int,
           notify: Callable[[str], None]) -> None:
     check_settings(settings, http)
     logs.configure(settings.log_level, settings.secrets)
-    searcher = Searcher.open(settings.index, notify)
+    searcher = LiveSearcher(settings.index, Searcher.open(settings.index, notify),
+                            interval=settings.watch_seconds)
     state = State(settings.state_path)
     app = start_app(settings, searcher, state)
+    searcher.start()  # follows the corpus in the background
     if http:
         import waitress
 

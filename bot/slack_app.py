@@ -19,6 +19,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from http.client import RemoteDisconnected
+from urllib.error import URLError
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -81,15 +83,18 @@ class Recent:
 
 
 def make_client(settings: Settings) -> WebClient:
-    """A Web API client for SLACK_API_URL that retries what is worth retrying."""
+    """A Web API client for SLACK_API_URL that retries what is worth retrying: rate limits
+    (after Retry-After), 5xx, lost connections and timeouts. A call Slack carried out but
+    didn't confirm in time is retried too: a rare duplicate beats a lost answer."""
     return WebClient(
         token=settings.bot_token.reveal() if settings.bot_token else None,
         base_url=settings.slack_api_url,
-        timeout=10,
+        timeout=settings.slack_timeout,
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=5),
             ServerErrorRetryHandler(max_retry_count=3),
-            ConnectionErrorRetryHandler(max_retry_count=3),
+            ConnectionErrorRetryHandler(max_retry_count=3, error_types=[
+                URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]),
         ],
     )
 
@@ -229,13 +234,21 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
         respond(delete_original=True)
 
     def on_vote(ack, action, body, respond, vote: int):
-        ack()
         value = _value(action)
         user = body.get("user", {}).get("id")
-        state.vote(int(value.get("q", 0)), str(value.get("p", "")), value.get("r"), vote, user)
+        try:  # committed before the click is acknowledged: an acked vote is never lost
+            state.vote(int(value.get("q", 0)), str(value.get("p", ""))[:400],
+                       _rank(value.get("r")), vote, user)
+        except Exception:
+            log.exception("could not record a vote (%s)", value)
+            ack()
+            respond(response_type="ephemeral", replace_original=False,
+                    **blocks.text_message("Sorry, your vote couldn't be recorded."))
+            return
+        ack()
         mark = "👍" if vote > 0 else "👎"
         respond(response_type="ephemeral", replace_original=False, **blocks.text_message(
-            f"Thanks: your {mark} on passage {int(value.get('r') or 0)} is recorded."))
+            f"Thanks: your {mark} on passage {_rank(value.get('r')) or '?'} is recorded."))
 
     @app.action(blocks.ACTION_VOTE_UP)
     def on_vote_up(ack, action, body, respond):
@@ -251,6 +264,10 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
                   type(error).__name__, error, (body or {}).get("type"))
 
     return app
+
+
+def _rank(value) -> int | None:
+    return value if isinstance(value, int) and 0 < value < 1000 else None
 
 
 def _value(action: dict) -> dict:

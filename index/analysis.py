@@ -7,7 +7,8 @@ The steps, all offline (no NLTK data files are needed or downloaded):
 2. tokenise with nltk's `RegexpTokenizer`, keeping news tokens whole: dates
    ("Feb. 22", "March 1", "3/1"), grade ranges ("K-5", "6-8th", "pre-K"), numbers
    ("25,000", "2.5%", "75 percent"), and words with digits ("COVID-19", "N95");
-3. turn each token into terms: case folded, stopwords (shipped in
+3. turn each token into terms: case folded, accents dropped from Latin words
+   ("café" finds "cafe"), stopwords (shipped in
    `index/data/stopwords.txt`) dropped, words stemmed with nltk's Snowball
    stemmer, numbers and dates put in one canonical form so that "25,000" finds
    "25000", "75 percent" finds "75%", "March 1" finds "3/1", "fifth" finds "5th".
@@ -19,6 +20,7 @@ running the tokeniser.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -152,7 +154,7 @@ class Token:
 class Analyzer:
     """Text -> terms. Build one per process; it is cheap to call and memoises tokens."""
 
-    VERSION = 2  # bump when the terms a text produces change: saved indexes are rebuilt
+    VERSION = 3  # bump when the terms a text produces change: saved indexes are rebuilt
 
     def __init__(self, stopwords: Iterable[str] | None = None,
                  wordforms: dict[str, str] | None = None, grade_phrases: bool = True) -> None:
@@ -243,6 +245,11 @@ class Analyzer:
         return f"{low}-{m.group(2)}"
 
     def _word_terms(self, t: str) -> tuple[str, ...]:
+        if not t.isascii():  # café -> cafe, naïve -> naive; other scripts keep their marks
+            bare = "".join(c for c in unicodedata.normalize("NFKD", t)
+                           if not unicodedata.combining(c))
+            if bare.isascii():
+                t = bare
         if t in _PRE_K:
             return ("pre-k",)
         if "'" in t:

@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import re
+import threading
 import time
 from array import array
 from collections import Counter
@@ -25,7 +26,7 @@ import numpy as np
 from . import aliases as alias_learning
 from .analysis import Analyzer
 from .attribution import attribute
-from .corpus import SourceFile, find_files, read_file
+from .corpus import SourceFile, find_files, read_file, split_jsonl
 from .engines import K1, length_norm, okapi_idf
 from .errors import CorpusError
 from .features import passage_flags
@@ -115,7 +116,7 @@ def analyse_chunk(files: list[SourceFile], boilerplate_path: Path | None,
         lengths.append(len(terms))
 
     for source in files:
-        chunk.bytes += source.size
+        chunk.bytes += source.part[1] - source.part[0] if source.part else source.size
         for doc in read_file(source, chunk.problems.append):
             article, passages = segment(doc, boilerplate)
             if not passages:
@@ -155,29 +156,37 @@ def speaker_terms(analyzer: Analyzer, previous: str) -> list[str]:
     return analyzer.terms(speaker)
 
 
-def _chunks(files: list[SourceFile]) -> list[list[SourceFile]]:
+def _chunks(files: list[SourceFile], target: int) -> list[list[SourceFile]]:
+    """Work units of about `target` bytes (large .jsonl files are sliced)."""
     chunks: list[list[SourceFile]] = [[]]
     size = 0
-    for f in files:
-        if chunks[-1] and (size + f.size > CHUNK_BYTES or len(chunks[-1]) >= CHUNK_FILES):
+    for piece in (p for f in files for p in split_jsonl(f, target)):
+        length = piece.part[1] - piece.part[0] if piece.part else piece.size
+        if chunks[-1] and (size + length > target or len(chunks[-1]) >= CHUNK_FILES):
             chunks.append([])
             size = 0
-        chunks[-1].append(f)
-        size += f.size
+        chunks[-1].append(piece)
+        size += length
     return [c for c in chunks if c]
 
 
 def _analysed(files: list[SourceFile], settings: IndexSettings,
               analyzer: Analyzer | None) -> Iterable[Chunk]:
-    chunks = _chunks(files)
     total = sum(f.size for f in files)
     workers = settings.workers or min(os.cpu_count() or 1, 4)
+    # small enough that every worker gets several, large enough to be worth sending
+    chunks = _chunks(files, min(CHUNK_BYTES, max(256 * 1024, total // (4 * workers))))
     if analyzer is not None or workers <= 1 or total < PARALLEL_BYTES or len(chunks) < 2:
         for c in chunks:
             yield analyse_chunk(c, settings.boilerplate, analyzer)
         return
+    # fork is fastest, but forking a process that runs other threads (a serving bot
+    # rebuilding in the background) can deadlock a child: use forkserver there
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    threaded = threading.active_count() > 1
+    method = "fork" if "fork" in methods and not threaded else \
+        "forkserver" if "forkserver" in methods else "spawn"
+    ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         yield from pool.map(analyse_chunk, chunks, [settings.boilerplate] * len(chunks),
                             chunksize=1)

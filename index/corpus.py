@@ -11,7 +11,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,6 +32,29 @@ class SourceFile:
     rel: str  # path relative to the corpus root, with "/" separators
     size: int
     mtime_ns: int
+    # a slice of a large .jsonl file, read by one worker: (start byte, end byte, first line)
+    part: tuple[int, int, int] | None = None
+
+
+def split_jsonl(source: SourceFile, target: int) -> list[SourceFile]:
+    """A large UTF-8 .jsonl file as slices of about `target` bytes, cut at line ends, so
+    several processes can analyse it; anything else (or a small file) as it is."""
+    if source.size <= target or not source.rel.lower().endswith(".jsonl"):
+        return [source]
+    try:
+        data = source.path.read_bytes()
+    except OSError:
+        return [source]  # read_file will say why
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:8192]:
+        return [source]
+    parts, start, line = [], 0, 1
+    while start < len(data):
+        cut = data.find(b"\n", min(start + target, len(data)) - 1)
+        end = len(data) if cut < 0 else cut + 1
+        parts.append(replace(source, part=(start, end, line)))
+        line += data.count(b"\n", start, end)
+        start = end
+    return parts
 
 
 def default_corpus() -> Path:
@@ -124,14 +147,21 @@ Emit = Callable[[Problem], None]
 
 
 def read_file(source: SourceFile, emit: Emit) -> Iterator[ArticleText]:
-    """The articles in one file. Problems go to `emit`; nothing raises for bad content."""
+    """The articles in one file (or one slice of it). Problems go to `emit`; nothing
+    raises for bad content."""
     try:
-        data = source.path.read_bytes()
+        if source.part is None:
+            data = source.path.read_bytes()
+        else:
+            with open(source.path, "rb") as f:
+                f.seek(source.part[0])
+                data = f.read(source.part[1] - source.part[0])
     except OSError as err:
         emit(Problem(source.rel, _why(err)))
         return
     if not data.strip():
-        emit(Problem(source.rel, "empty file; skipped"))
+        if source.part is None:
+            emit(Problem(source.rel, "empty file; skipped"))
         return
     try:
         text = decode(data)
@@ -140,7 +170,7 @@ def read_file(source: SourceFile, emit: Emit) -> Iterator[ArticleText]:
         return
     suffix = source.path.suffix.lower()
     if suffix == ".jsonl":
-        yield from _read_jsonl(text, source, emit)
+        yield from _read_jsonl(text, source, emit, source.part[2] if source.part else 1)
     elif suffix in (".html", ".htm"):
         yield from _read_html(text, source, emit)
     else:
@@ -222,9 +252,10 @@ def iso_date(value: str) -> str | None:
         return None
 
 
-def _read_jsonl(text: str, source: SourceFile, emit: Emit) -> Iterator[ArticleText]:
+def _read_jsonl(text: str, source: SourceFile, emit: Emit, first_line: int = 1
+                ) -> Iterator[ArticleText]:
     stem = source.rel.rsplit(".", 1)[0]
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), first_line):
         if not line.strip():
             continue
         try:

@@ -206,7 +206,7 @@ def read_current(index_dir: Path) -> dict | None:
             f"(format {current.get('version')}, this one reads {VERSION}).")
     if current["version"] < VERSION:
         raise IndexStoreError(f"The index at {index_dir} has an older format "
-                              f"({current['version']}); it will be rebuilt.")
+                              f"({current['version']}, this newsbot writes {VERSION}).")
     return current
 
 
@@ -243,6 +243,7 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
             raise IndexStoreError(f"The index at {index_dir} is truncated or damaged ({name}).")
         if full and _crc32(path) != expect["crc32"]:
             raise IndexStoreError(f"The index at {index_dir} is corrupt ({name} checksum).")
+    meta["verified_at_load"] = full
     try:
         arrays = {name: np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)
                   for name in ARRAYS}

@@ -48,13 +48,13 @@ class Delivery:
 class HttpBot:
     mode = "http"
 
-    def __init__(self, fake, settings, searcher, state):
+    def __init__(self, fake, settings, searcher, state, threads: int = 4):
         import waitress
 
         self.fake, self.state, self.searcher = fake, state, searcher
         self.app = build_app(settings, searcher, state)
         self.server = waitress.create_server(wsgi_app(self.app, searcher), host="127.0.0.1",
-                                             port=0, threads=4)
+                                             port=0, threads=threads)
         self.base = f"http://127.0.0.1:{self.server.effective_port}"
         self.client = SignedClient(f"{self.base}/slack/events", SECRET)
         self.stop = threading.Event()

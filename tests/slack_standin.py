@@ -30,6 +30,7 @@ class Call:
     body: dict
     headers: dict
     at: float = field(default_factory=time.monotonic)
+    status: int = 200  # what the stand-in answered (a planned failure, or 200)
 
 
 class FakeSlack:
@@ -98,10 +99,12 @@ class FakeSlack:
                 body[key] = json.loads(body[key])
         method = "respond" if path.startswith("/respond/") else path.rsplit("/", 1)[-1]
         with self._cond:
-            self.calls.append(Call(path, method, body, headers))
+            call = Call(path, method, body, headers)
+            self.calls.append(call)
             self._cond.notify_all()
             planned = self._plans.get(method)
             if planned:
+                call.status = planned[0][0]
                 return planned.pop(0)
         return 200, {}, self._normal(method, body), 0.0
 

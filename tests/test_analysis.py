@@ -92,3 +92,10 @@ def test_fast_tokenizer_agrees_with_nltks():
         assert _FAST_TOKENS(normal.lower()) == [t.lower() for t in _TOKENIZER.tokenize(normal)]
         spans = [(t.start, t.end) for t in Analyzer().tokens(text)]
         assert spans == list(_TOKENIZER.span_tokenize(normal))
+
+
+def test_accents_fold_in_latin_words_only():
+    analyzer = Analyzer()
+    assert analyzer.terms("Café naïve façade") == analyzer.terms("cafe naive facade")
+    assert analyzer.terms("日本語の記事") == ["日本語の記事"]  # no marks stripped from kana
+    assert analyzer.terms("がっこう") == ["がっこう"]

@@ -131,3 +131,21 @@ def test_decoding(data, text):
 def test_missing_corpus_is_a_clear_error(tmp_path):
     with pytest.raises(CorpusError, match="does not exist"):
         find_files(tmp_path / "nope", [])
+
+
+def test_large_jsonl_is_read_in_slices_with_true_line_numbers(tmp_path):
+    from index.corpus import split_jsonl
+
+    lines = [json.dumps({"id": f"n{i}", "text": f"Article number {i}."}) for i in range(500)]
+    lines[321] = "{not json"
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    [source] = find_files(tmp_path, [])
+    parts = split_jsonl(source, 2000)
+    assert len(parts) > 5
+    problems, docs = [], []
+    for part in parts:
+        docs.extend(read_file(part, problems.append))
+    assert [d.id for d in docs] == [f"n{i}" for i in range(500) if i != 321]
+    assert [(p.line, p.reason.split(" (")[0]) for p in problems] == [(322, "not valid JSON")]
+    whole, _ = read_all(tmp_path)
+    assert [d.id for d in whole] == [d.id for d in docs]

@@ -19,10 +19,10 @@ from tests.slack_standin import FakeSocketMode, SignedClient, event_body, mentio
 class Served:
     """A `newsbot serve` subprocess whose stderr is collected line by line."""
 
-    def __init__(self, args, env):
+    def __init__(self, args, env, cwd=ROOT):
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", *args], cwd=ROOT,
+            [sys.executable, "-m", "bot.cli", "serve", *args], cwd=cwd,
             env={**os.environ, "PYTHONPATH": str(ROOT), **env},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -44,7 +44,8 @@ class Served:
         raise AssertionError(f"no line matching {pattern!r}; output: {self.lines}")
 
     def stop(self) -> int:
-        self.proc.send_signal(signal.SIGTERM if self.proc.poll() is None else 0)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
         try:
             return self.proc.wait(20)
         finally:
