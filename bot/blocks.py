@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from index.analysis import sentences as split_sentences
 from index.models import Answer, Article, CheckedHit, FactCheck, Hit
 
+from .citation import citation_parts
 from .mrkdwn import escape
 
 MAX_BLOCKS = 50
@@ -118,18 +119,13 @@ def safe_url(url: str | None) -> str | None:
 
 
 def citation(article: Article, paragraph: int, attribution: str | None = None) -> str:
-    """mrkdwn: "<url|Title> · Source · 2021-02-07 · paragraph 4 of 20"."""
-    title = escape(shorten(article.title, 150))
+    """mrkdwn: "<url|Title> · Source · 2021-02-07 · paragraph 4 of 20", every part
+    escaped, the title linked when the article has an http(s) url."""
+    title, *rest = citation_parts(article, paragraph, attribution)
+    title = escape(shorten(title, 150))
     url = safe_url(article.url)
-    parts = [f"<{url}|{title}>" if url else f"_{title}_"]
-    if article.source:
-        parts.append(escape(shorten(article.source, 60)))
-    if article.published:
-        parts.append(article.published)
-    parts.append(f"paragraph {paragraph} of {article.paragraphs}")
-    if attribution:
-        parts.append(f"attributed to {escape(shorten(attribution, 80))}")
-    return " · ".join(parts)
+    linked = f"<{url}|{title}>" if url else f"_{title}_"
+    return " · ".join([linked, *(escape(shorten(part, 100)) for part in rest)])
 
 
 # ------------------------------------------------------------------ blocks
@@ -254,7 +250,7 @@ def text_message(text: str, context: str | None = None) -> dict:
     blocks = [_section(text)]
     if context:
         blocks.append(_context(context))
-    plain = re.sub(r"[*_`]", "", text)
+    plain = re.sub(r"[*_`]", "", text).strip() or text.strip() or "newsbot"
     return {"blocks": blocks, "text": plain[:MAX_TEXT]}
 
 

@@ -139,23 +139,20 @@ def _api_url(value: str | None) -> str:
 
 
 def _int(value: str, name: str, low: int, high: int) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
-    if not low <= number <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}, not {number}.")
-    return number
+    return int(_bounded(value, name, low, high, int, "a whole number"))
 
 
 def _number(value: str, name: str, low: float, high: float) -> float:
+    return _bounded(value, name, low, high, float, "a number of seconds")
+
+
+def _bounded(value: str, name: str, low: float, high: float, kind: type, what: str) -> float:
     try:
-        number = float(value)
+        number = kind(value)
     except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, not {value!r}.") from None
+        raise ConfigError(f"{name} must be {what}, not {value!r}.") from None
     if not low <= number <= high:
-        raise ConfigError(f"{name} must be between {low:g} and {high:g} seconds, "
-                          f"not {number:g}.")
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {number:g}.")
     return number
 
 

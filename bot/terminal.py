@@ -11,6 +11,8 @@ from typing import TextIO
 
 from index.models import Answer, Article, FactCheck, Hit
 
+from .citation import citation_parts
+
 BOLD, RESET = "\033[1m", "\033[0m"
 
 
@@ -20,15 +22,7 @@ def use_color(stream: TextIO) -> bool:
 
 def citation(article: Article, paragraph: int, attribution: str | None = None) -> str:
     """"Title · Source · 2021-02-07 · paragraph 4 of 20" (parts only when known)."""
-    parts = [article.title]
-    if article.source:
-        parts.append(article.source)
-    if article.published:
-        parts.append(article.published)
-    parts.append(f"paragraph {paragraph} of {article.paragraphs}")
-    if attribution:
-        parts.append(f"attributed to {attribution}")
-    return " · ".join(parts)
+    return " · ".join(citation_parts(article, paragraph, attribution))
 
 
 def emphasised(text: str, spans: tuple[tuple[int, int], ...], color: bool) -> str:

@@ -273,15 +273,23 @@ class Analyzer:
         return (t,)
 
 
-def _grade_number(word: str) -> str:
+def grade_of(word: str) -> str:
+    """One end of a grade range as written ("pre-K", "Kindergartners", "fifth", "5th",
+    "5") in its canonical form: "PK", "K", "5"."""
     w = word.casefold()
-    if w.startswith("kindergart"):
-        return "k"
-    if w.startswith("pre"):
-        return "pre-k"
+    if w.startswith("pre") or w == "pk":
+        return "PK"
+    if w.startswith("k"):
+        return "K"
     if w in ORDINAL_WORDS:
         return ORDINAL_WORDS[w][:-2]
-    return w.rstrip("stndrh") or w
+    digits = w.rstrip("stndrh")
+    return str(int(digits)) if digits.isdigit() else w
+
+
+def _grade_term(word: str) -> str:
+    grade = grade_of(word)
+    return "pre-k" if grade == "PK" else grade.lower()
 
 
 def grade_ranges(normal: str) -> list[str]:
@@ -289,7 +297,7 @@ def grade_ranges(normal: str) -> list[str]:
     out = []
     for m in _GRADE_PHRASE.finditer(normal):
         low, high = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        out.append(f"{_grade_number(low)}-{_grade_number(high)}")
+        out.append(f"{_grade_term(low)}-{_grade_term(high)}")
     return out
 
 

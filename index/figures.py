@@ -69,7 +69,7 @@ from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
 
-from .analysis import normalize
+from .analysis import grade_of, normalize
 
 KINDS = ("count", "percent", "money", "duration", "date", "weekday", "grades", "ordinal", "year")
 
@@ -413,14 +413,7 @@ def _grade_range(s: str, m: re.Match[str], lo: str, hi: str) -> Iterator[Figure]
 
 def _grade(written: str) -> str:
     """"pre-K" -> "PK", "Kindergartners" -> "K", "fifth"/"5th"/"5" -> "5"."""
-    w = written.lower()
-    if w.startswith("p"):
-        return "PK"
-    if w.startswith("k"):
-        return "K"
-    if w in _ORDINAL_WORDS:
-        return str(_ORDINAL_WORDS[w])
-    return str(int(w.rstrip("stndrh")))
+    return grade_of(written)
 
 
 def _ordinals(s: str) -> Iterator[Figure]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,17 @@ def assert_valid_message(body: dict) -> None:
     for block in blocks:
         Block.parse(block).validate_json()
     assert isinstance(body.get("text"), str) and body["text"]
+
+
+def message_text(body: dict) -> str:
+    """All the text a message shows: the fallback, sections and context lines."""
+    parts = [body["text"]]
+    for block in body["blocks"]:
+        if block["type"] == "section":
+            parts.append(block["text"]["text"])
+        elif block["type"] == "context":
+            parts.extend(e["text"] for e in block["elements"])
+    return "\n".join(parts)
 
 
 @dataclass
@@ -112,6 +124,18 @@ class SocketBot:
         self.ws.close()
 
 
+@contextmanager
+def serving(kind, fake, settings, searcher, **kwargs):
+    """The bot running in `kind` (HttpBot or SocketBot) with its own state database."""
+    state = State(settings.state_path)
+    running = kind(fake, settings, searcher, state, **kwargs)
+    try:
+        yield running
+    finally:
+        running.close()
+        state.close()
+
+
 @pytest.fixture
 def fake_slack():
     fake = FakeSlack()
@@ -127,18 +151,12 @@ def bot_settings(fake_slack, tmp_path):
 @pytest.fixture(params=["http", "socket"])
 def bot(request, fake_slack, bot_settings, seed_searcher):
     """The bot running in each mode in turn, over the seed corpus."""
-    state = State(bot_settings.state_path)
     kind = HttpBot if request.param == "http" else SocketBot
-    running = kind(fake_slack, bot_settings, seed_searcher, state)
-    yield running
-    running.close()
-    state.close()
+    with serving(kind, fake_slack, bot_settings, seed_searcher) as running:
+        yield running
 
 
 @pytest.fixture
 def http_bot(fake_slack, bot_settings, seed_searcher):
-    state = State(bot_settings.state_path)
-    running = HttpBot(fake_slack, bot_settings, seed_searcher, state)
-    yield running
-    running.close()
-    state.close()
+    with serving(HttpBot, fake_slack, bot_settings, seed_searcher) as running:
+        yield running

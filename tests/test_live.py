@@ -5,12 +5,11 @@ import shutil
 import threading
 import time
 
-from bot.feedback import State
 from index.live import LiveSearcher
 from index.search import Searcher
 from index.settings import IndexSettings
 from tests.conftest import SEEDS
-from tests.slack_fixtures import HttpBot
+from tests.slack_fixtures import HttpBot, serving
 from tests.slack_standin import command
 
 
@@ -20,9 +19,15 @@ def test_corpus_change_is_swapped_in_while_questions_keep_being_answered(
     shutil.copytree(SEEDS, corpus)
     settings = IndexSettings(corpus=corpus, index_dir=tmp_path / "live-index")
     live = LiveSearcher(settings, Searcher.open(settings), interval=0.05)
-    state = State(bot_settings.state_path)
-    bot = HttpBot(fake_slack, bot_settings, live, state)
-    live.start()
+    with serving(HttpBot, fake_slack, bot_settings, live) as bot:
+        live.start()
+        try:
+            ask_through_a_swap(fake_slack, bot, live, corpus)
+        finally:
+            live.stop()
+
+
+def ask_through_a_swap(fake_slack, bot, live, corpus):
     asked: list[str] = []
     stop = threading.Event()
 
@@ -63,9 +68,6 @@ def test_corpus_change_is_swapped_in_while_questions_keep_being_answered(
     new = [c for c in fake_slack.wait_for("respond", len(asked) + 1)
            if c.path.endswith("/new")][0]
     assert "snow days" in new.body["blocks"][1]["text"]["text"].replace("*", "")
-    live.stop()
-    bot.close()
-    state.close()
 
 
 def test_refresh_failure_keeps_the_old_index(tmp_path, caplog):

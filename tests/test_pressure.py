@@ -9,8 +9,7 @@ import time
 import pytest
 
 from bot.config import load_settings
-from bot.feedback import State
-from tests.slack_fixtures import BOT_TOKEN, SECRET, HttpBot, slack_env
+from tests.slack_fixtures import BOT_TOKEN, SECRET, HttpBot, serving, slack_env
 from tests.slack_standin import block_action, event_body, mention, post, sign
 from tests.test_serve import Served
 
@@ -18,9 +17,7 @@ from tests.test_serve import Served
 def test_timeout_is_retried_and_the_answer_arrives_once(fake_slack, tmp_path, seed_searcher):
     settings = load_settings({**slack_env(fake_slack, tmp_path), "NEWSBOT_SLACK_TIMEOUT": "0.5"},
                              dotenv=None)
-    state = State(settings.state_path)
-    bot = HttpBot(fake_slack, settings, seed_searcher, state)
-    try:
+    with serving(HttpBot, fake_slack, settings, seed_searcher) as bot:
         fake_slack.plan("chat.postMessage", (500, {}, {"ok": False, "error": "slow"}, 1.5))
         bot.event(mention("when do K-5 students return?", ts="1700000011.000100"))
         calls = fake_slack.wait_for("chat.postMessage", 2)
@@ -28,9 +25,6 @@ def test_timeout_is_retried_and_the_answer_arrives_once(fake_slack, tmp_path, se
         calls = fake_slack.of("chat.postMessage")
         assert [c.status for c in calls] == [500, 200]  # timed out once, delivered once
         assert calls[0].body == calls[1].body
-    finally:
-        bot.close()
-        state.close()
 
 
 def test_stale_and_replayed_requests(http_bot):

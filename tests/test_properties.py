@@ -16,7 +16,7 @@ from bot.mrkdwn import clean_incoming, escape
 from index.analysis import Analyzer
 from index.factcheck import factcheck
 from index.models import Answer, Article, Hit, Passage
-from tests.slack_fixtures import assert_valid_message
+from tests.slack_fixtures import assert_valid_message, message_text
 
 EXAMPLES = 500
 PIECES = [
@@ -38,16 +38,6 @@ texts = st.one_of(
 SLOW = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
-
-
-def message_text(body: dict) -> str:
-    parts = [body["text"]]
-    for block in body["blocks"]:
-        if block["type"] == "section":
-            parts.append(block["text"]["text"])
-        elif block["type"] == "context":
-            parts.extend(e["text"] for e in block["elements"])
-    return "\n".join(parts)
 
 
 @SLOW

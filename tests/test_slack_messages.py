@@ -6,11 +6,17 @@ import logging
 import pytest
 
 from bot.blocks import answer_message, trim
-from bot.feedback import State
 from bot.mrkdwn import clean_incoming, escape
 from index.search import Searcher
 from index.settings import IndexSettings
-from tests.slack_fixtures import BOT_TOKEN, SECRET, HttpBot, assert_valid_message
+from tests.slack_fixtures import (
+    BOT_TOKEN,
+    SECRET,
+    HttpBot,
+    assert_valid_message,
+    message_text,
+    serving,
+)
 from tests.slack_standin import command, mention
 
 HOSTILE = ("The memo told <!channel> and <!here> and <!everyone> and <@U123> and "
@@ -31,11 +37,8 @@ def hostile_searcher(tmp_path_factory):
 
 @pytest.fixture
 def hostile_bot(fake_slack, bot_settings, hostile_searcher):
-    state = State(bot_settings.state_path)
-    running = HttpBot(fake_slack, bot_settings, hostile_searcher, state)
-    yield running
-    running.close()
-    state.close()
+    with serving(HttpBot, fake_slack, bot_settings, hostile_searcher) as running:
+        yield running
 
 
 def raw_markup(text: str) -> list[str]:
@@ -43,20 +46,10 @@ def raw_markup(text: str) -> list[str]:
     return [part for part in text.split("<")[1:]]
 
 
-def all_text(body: dict) -> str:
-    parts = [body["text"]]
-    for block in body["blocks"]:
-        if block["type"] == "section":
-            parts.append(block["text"]["text"])
-        elif block["type"] == "context":
-            parts.extend(e["text"] for e in block["elements"])
-    return "\n".join(parts)
-
-
 def test_article_markup_is_quoted_harmlessly(hostile_bot):
     hostile_bot.event(mention("memo about ventilation and masks"))
     [call] = hostile_bot.fake.wait_for("chat.postMessage")
-    text = all_text(call.body)
+    text = message_text(call.body)
     assert "&lt;!channel&gt;" in text and "&lt;@U123&gt;" in text
     assert "&lt;https://evil.example|the district's plan&gt;" in text
     assert "&amp; *masks* &gt; 2" in text
@@ -72,7 +65,7 @@ def test_long_paragraph_is_trimmed_around_the_match_and_valid(hostile_bot):
     assert "…" in first[-3:]
     assert_valid_message(call.body)
     # the url with "|<x>" in it can't be made into a link: shown unlinked
-    assert "news.example" not in all_text(call.body)
+    assert "news.example" not in message_text(call.body)
 
 
 def test_huge_question_is_valid_and_echo_trimmed(hostile_bot):
@@ -120,16 +113,11 @@ def test_tokens_and_secret_never_reach_the_logs(fake_slack, bot_settings, seed_s
     from bot.logs import RedactingFormatter
 
     caplog.set_level(logging.DEBUG)
-    state = State(bot_settings.state_path)
-    running = HttpBot(fake_slack, bot_settings, seed_searcher, state)
-    try:
+    with serving(HttpBot, fake_slack, bot_settings, seed_searcher) as running:
         fake_slack.plan("chat.postMessage", *[(500, {}, {"ok": False, "error": "x"})] * 8)
         running.event(mention(f"leak {BOT_TOKEN} {SECRET}?"))
         fake_slack.wait_for("chat.postMessage", 8)
         fake_slack.settle()
-    finally:
-        running.close()
-        state.close()
     formatter = RedactingFormatter(bot_settings.secrets, "%(name)s %(message)s")
     lines = "\n".join(formatter.format(r) for r in caplog.records)
     assert "failed to answer" in lines
