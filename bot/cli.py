@@ -219,23 +219,32 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 def cmd_index_add(args: argparse.Namespace) -> int:
     from index import build, store
-    from index.corpus import find_files
+    from index.errors import CorpusError
     from index.freshness import open_index
     from index.models import Problem
 
     settings = _settings(args)
+    for path in args.paths:
+        if not Path(path).exists():
+            raise CorpusError(f"{path} does not exist: nothing was added.")
     open_index(settings.index, _say, _progress(), _warn_problems)
     problems: list[Problem] = []
-    files = [f for path in args.paths for f in find_files(Path(path), problems)]
+    files = build.sources(settings.index, map(Path, args.paths), problems)
     with store.locked(settings.index.index_dir):
         base = store.load(settings.index.index_dir)
         known = base.meta["files"]
-        new = [f for f in files if build.file_key(f, settings.index.corpus) not in known]
+        new = [f for f in files if f.rel not in known]
+        changed = [f for f in files if f.rel in known and known[f.rel] != [f.size, f.mtime_ns]]
+        if changed:
+            _say(f"{len(changed)} of these files changed since they were indexed; "
+                 "`newsbot index build` re-reads them.")
         if not new:
             _warn_problems(problems)
             print("Nothing new to add: every file given is already indexed.")
             return 0
         report = build.add(settings.index, base, new, _progress())
+        build.remember_added(settings.index.index_dir,
+                             [f.path.resolve() for f in new if Path(f.rel).is_absolute()])
     report.problems[:0] = problems
     _warn_problems(report.problems)
     print(_summary(report, settings))
@@ -352,6 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except NewsbotError as err:
+        _warn_problems(getattr(err, "problems", []))
         _say(f"newsbot: {err}")
         return EXIT_ERROR
     except KeyboardInterrupt:

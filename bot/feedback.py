@@ -2,7 +2,8 @@
 
 Each question gets a short id that buttons carry ("More results", 👍/👎), so a button
 never has to hold a long question. Votes are committed one by one (durable as soon
-as the click is acknowledged), so the newsroom can see which passages to fix:
+as the click is acknowledged), one per person, question and passage (a second click
+changes the vote), so the newsroom can see which passages to fix:
 
     sqlite3 ~/.local/share/newsbot/state.sqlite3 \\
       "SELECT q.text, v.passage_id, v.vote FROM votes v JOIN questions q ON q.id = v.question_id"
@@ -36,6 +37,8 @@ CREATE TABLE IF NOT EXISTS votes (
     user_id TEXT,
     voted_at REAL NOT NULL
 );
+-- one vote per person, question and passage: a second click changes it
+CREATE UNIQUE INDEX IF NOT EXISTS votes_once ON votes (question_id, passage_id, user_id);
 """
 
 
@@ -89,7 +92,9 @@ class State:
         with self._lock:
             self._db.execute(
                 "INSERT INTO votes (question_id, passage_id, rank, vote, user_id, voted_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (question_id, passage_id, user_id) "
+                "DO UPDATE SET vote = excluded.vote, rank = excluded.rank, "
+                "voted_at = excluded.voted_at",
                 (question_id, passage_id, rank, 1 if vote > 0 else -1, user_id, time.time()))
 
     def votes(self) -> list[Vote]:

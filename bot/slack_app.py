@@ -30,6 +30,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.webhook import WebhookClient
 
 from index.factcheck import factcheck
 from index.search import Searcher
@@ -82,20 +83,25 @@ class Recent:
             return True
 
 
+def retry_handlers() -> list:
+    """What is worth retrying: rate limits (after Retry-After), 5xx, lost connections and
+    timeouts. A call Slack carried out but didn't confirm in time is retried too: a rare
+    duplicate beats a lost answer."""
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=5),
+        ServerErrorRetryHandler(max_retry_count=3),
+        ConnectionErrorRetryHandler(max_retry_count=3, error_types=[
+            URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]),
+    ]
+
+
 def make_client(settings: Settings) -> WebClient:
-    """A Web API client for SLACK_API_URL that retries what is worth retrying: rate limits
-    (after Retry-After), 5xx, lost connections and timeouts. A call Slack carried out but
-    didn't confirm in time is retried too: a rare duplicate beats a lost answer."""
+    """A Web API client for SLACK_API_URL, retried (see retry_handlers)."""
     return WebClient(
         token=settings.bot_token.reveal() if settings.bot_token else None,
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=3),
-            ConnectionErrorRetryHandler(max_retry_count=3, error_types=[
-                URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]),
-        ],
+        retry_handlers=retry_handlers(),
     )
 
 
@@ -118,11 +124,15 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
         channel, ts = event.get("channel"), event.get("ts")
         if event.get("subtype") or event.get("bot_id") or not channel or not ts:
             return
-        if not recent.first_time(f"event:{body.get('event_id')}", f"msg:{channel}:{ts}"):
+        keys = [f"msg:{channel}:{ts}"] + ([f"event:{body['event_id']}"]
+                                         if body.get("event_id") else [])
+        if not recent.first_time(*keys):
             log.info("duplicate delivery of %s:%s ignored", channel, ts)
             return
         question = clean_incoming(event.get("text", ""))
-        reply_to = {"thread_ts": event.get("thread_ts") or ts} if thread else {}
+        # a mention is answered in its thread; a DM in the thread it was asked in, if any
+        thread_ts = event.get("thread_ts") or (ts if thread else None)
+        reply_to = {"thread_ts": thread_ts} if thread_ts else {}
         reacted = _react(client, channel, ts)
         try:
             if not question:
@@ -151,89 +161,129 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
 
     # ---------------------------------------------------------------- commands
 
+    def reply(body: dict, **message) -> None:
+        """Post to the request's response_url, retried like the Web API; raise when Slack
+        still refuses it."""
+        url = body.get("response_url")
+        if not url:
+            raise RuntimeError("the request has no response_url")
+        response = WebhookClient(url, timeout=settings.slack_timeout,
+                                 retry_handlers=retry_handlers()).send_dict(message)
+        if response.status_code != 200:
+            raise RuntimeError(f"response_url answered {response.status_code}")
+
+    def answering(body: dict, what: str, text: str | None, work) -> None:
+        """Run `work`; if it fails, log it with the question and tell the asker."""
+        try:
+            work()
+        except Exception:
+            log.exception("failed to answer %s from %s: question %r", what,
+                          (body.get("user") or {}).get("id") or body.get("user_id"), text)
+            try:
+                reply(body, response_type="ephemeral", replace_original=False,
+                      **blocks.text_message("Sorry, I couldn't answer that just now. "
+                                            "Please try again in a minute."))
+            except Exception:
+                log.exception("could not tell the asker that %s failed", what)
+
+    def private(body: dict, message: dict) -> None:
+        reply(body, response_type="ephemeral", replace_original=False, **message)
+
     @app.command("/ask")
-    def on_ask(ack, command, respond):
+    def on_ask(ack, body):
         ack()
-        question = clean_incoming(command.get("text", ""))
-        if not question:
-            respond(response_type="ephemeral", **blocks.text_message(
-                "Type your question after the command: `/ask when do K-5 students return?`"))
-            return
-        qid = state.remember(question, command.get("user_id"), command.get("channel_id"), "ask")
-        answer = searcher.ask(question, top=TOP)
-        respond(response_type="ephemeral", **blocks.answer_message(
-            answer, qid, shareable=not answer.no_answer,
-            heading=f"You asked {blocks.echo(question)} · only you can see this"))
+        question = clean_incoming(body.get("text", ""))
+
+        def work():
+            if not question:
+                return private(body, blocks.text_message(
+                    "Type your question after the command: `/ask when do K-5 students "
+                    "return?`"))
+            qid = state.remember(question, body.get("user_id"), body.get("channel_id"), "ask")
+            answer = searcher.ask(question, top=TOP)
+            private(body, blocks.answer_message(
+                answer, qid, shareable=not answer.no_answer,
+                heading=f"You asked {blocks.echo(question)} · only you can see this"))
+
+        answering(body, "/ask", question, work)
 
     @app.command("/factcheck")
-    def on_factcheck(ack, command, respond):
+    def on_factcheck(ack, body):
         ack()
-        claim = clean_incoming(command.get("text", ""))
-        if not claim:
-            respond(response_type="ephemeral", **blocks.text_message(
-                "Paste the sentence to check after the command: `/factcheck The union has "
-                "30,000 members`"))
-            return
-        qid = state.remember(claim, command.get("user_id"), command.get("channel_id"),
-                             "factcheck")
-        respond(response_type="ephemeral", **blocks.factcheck_message(
-            factcheck(searcher, claim, top=TOP), qid, shareable=True,
-            heading=f"Fact-check of {blocks.echo(claim)} · only you can see this"))
+        claim = clean_incoming(body.get("text", ""))
+
+        def work():
+            if not claim:
+                return private(body, blocks.text_message(
+                    "Paste the sentence to check after the command: `/factcheck The union "
+                    "has 30,000 members`"))
+            qid = state.remember(claim, body.get("user_id"), body.get("channel_id"),
+                                 "factcheck")
+            private(body, blocks.factcheck_message(
+                factcheck(searcher, claim, top=TOP), qid, shareable=True,
+                heading=f"Fact-check of {blocks.echo(claim)} · only you can see this"))
+
+        answering(body, "/factcheck", claim, work)
 
     @app.command("/newsbot")
-    def on_newsbot(ack, command, respond):
+    def on_newsbot(ack, body):
         ack()
-        word = clean_incoming(command.get("text", "")).lower()
-        if word == "sources":
-            respond(response_type="ephemeral", **_sources(searcher))
-        else:
-            respond(response_type="ephemeral", **blocks.text_message(HELP))
+        word = clean_incoming(body.get("text", "")).lower()
+        message = _sources(searcher) if word == "sources" else blocks.text_message(HELP)
+        answering(body, "/newsbot", word, lambda: private(body, message))
 
     # ---------------------------------------------------------------- buttons
 
-    def asked(value: dict, respond):
+    def asked(body: dict, value: dict):
         """The question a button refers to, or None (and the clicker told) if it's gone."""
         try:
             found = state.question(int(value.get("q", 0)))
         except (TypeError, ValueError):
             found = None
         if found is None:
-            respond(response_type="ephemeral", replace_original=False,
-                    **blocks.text_message("That question is no longer on file; ask it again."))
+            private(body, blocks.text_message("That question is no longer on file; ask it "
+                                              "again."))
         return found
 
     @app.action(blocks.ACTION_MORE)
-    def on_more(ack, action, respond):
+    def on_more(ack, action, body):
         ack()
         value = _value(action)
-        if (found := asked(value, respond)) is None:
-            return
-        question = found.text
-        answer = searcher.ask(question, top=TOP, offset=int(value.get("o", 0)))
-        respond(response_type="ephemeral", replace_original=False, **blocks.answer_message(
-            answer, int(value.get("q", 0)), shareable=bool(value.get("s")),
-            heading=f"More passages for {blocks.echo(question)}"))
+
+        def work():
+            if (found := asked(body, value)) is None:
+                return
+            answer = searcher.ask(found.text, top=TOP, offset=int(value.get("o", 0)))
+            private(body, blocks.answer_message(
+                answer, int(value.get("q", 0)), shareable=bool(value.get("s")),
+                heading=f"More passages for {blocks.echo(found.text)}"))
+
+        answering(body, "More results", str(value), work)
 
     @app.action(blocks.ACTION_SHARE)
-    def on_share(ack, action, body, respond):
+    def on_share(ack, action, body):
         ack()
         value = _value(action)
-        if (found := asked(value, respond)) is None:
-            return
-        qid, user = int(value.get("q", 0)), body.get("user", {}).get("id", "")
-        who = f"<@{user}>" if user.isalnum() else "Someone"
-        if found.surface == "factcheck":
-            message = blocks.factcheck_message(
-                factcheck(searcher, found.text, top=TOP), qid,
-                heading=f"{who} fact-checked {blocks.echo(found.text)}")
-        else:
-            answer = searcher.ask(found.text, top=TOP, offset=int(value.get("o", 0)))
-            message = blocks.answer_message(answer, qid,
-                                            heading=f"{who} asked {blocks.echo(found.text)}")
-        respond(response_type="in_channel", replace_original=False, **message)
-        respond(delete_original=True)
 
-    def on_vote(ack, action, body, respond, vote: int):
+        def work():
+            if (found := asked(body, value)) is None:
+                return
+            qid, user = int(value.get("q", 0)), body.get("user", {}).get("id", "")
+            who = f"<@{user}>" if user.isalnum() else "Someone"
+            if found.surface == "factcheck":
+                message = blocks.factcheck_message(
+                    factcheck(searcher, found.text, top=TOP), qid,
+                    heading=f"{who} fact-checked {blocks.echo(found.text)}")
+            else:
+                answer = searcher.ask(found.text, top=TOP, offset=int(value.get("o", 0)))
+                message = blocks.answer_message(
+                    answer, qid, heading=f"{who} asked {blocks.echo(found.text)}")
+            reply(body, response_type="in_channel", replace_original=False, **message)
+            reply(body, delete_original=True)
+
+        answering(body, "Post to channel", str(value), work)
+
+    def on_vote(ack, action, body, vote: int):
         value = _value(action)
         user = body.get("user", {}).get("id")
         try:  # committed before the click is acknowledged: an acked vote is never lost
@@ -242,21 +292,21 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
         except Exception:
             log.exception("could not record a vote (%s)", value)
             ack()
-            respond(response_type="ephemeral", replace_original=False,
-                    **blocks.text_message("Sorry, your vote couldn't be recorded."))
+            answering(body, "a vote", str(value), lambda: private(
+                body, blocks.text_message("Sorry, your vote couldn't be recorded.")))
             return
         ack()
         mark = "👍" if vote > 0 else "👎"
-        respond(response_type="ephemeral", replace_original=False, **blocks.text_message(
-            f"Thanks: your {mark} on passage {_rank(value.get('r')) or '?'} is recorded."))
+        answering(body, "a vote", str(value), lambda: private(body, blocks.text_message(
+            f"Thanks: your {mark} on passage {_rank(value.get('r')) or '?'} is recorded.")))
 
     @app.action(blocks.ACTION_VOTE_UP)
-    def on_vote_up(ack, action, body, respond):
-        on_vote(ack, action, body, respond, +1)
+    def on_vote_up(ack, action, body):
+        on_vote(ack, action, body, +1)
 
     @app.action(blocks.ACTION_VOTE_DOWN)
-    def on_vote_down(ack, action, body, respond):
-        on_vote(ack, action, body, respond, -1)
+    def on_vote_down(ack, action, body):
+        on_vote(ack, action, body, -1)
 
     @app.error
     def on_error(error, body):
@@ -281,6 +331,7 @@ def _value(action: dict) -> dict:
 def _sources(searcher: Searcher) -> dict:
     import numpy as np
 
+    searcher = getattr(searcher, "current", searcher)  # one index throughout, even mid-swap
     index = searcher.index
     counts = np.bincount(np.asarray(index.passage_article), minlength=index.n_articles)
     articles = [(a, int(n)) for a, n in zip(searcher.sources(), counts, strict=True)]

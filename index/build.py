@@ -18,7 +18,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -397,21 +397,67 @@ def posting_weights(docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray,
 def file_key(source: SourceFile, corpus: Path) -> str:
     """How the index remembers a file: relative inside the corpus, absolute outside it."""
     try:
-        return source.path.resolve().relative_to(corpus.resolve()).as_posix()
+        return source.path.resolve().relative_to(Path(corpus).resolve()).as_posix()
     except ValueError:
         return str(source.path.resolve())
 
 
+# Files added with `newsbot index add` from outside the corpus, one absolute path a line,
+# kept beside the generations so that a rebuild from scratch keeps them.
+ADDED = "ADDED"
+
+
+def added_paths(index_dir: Path) -> list[Path]:
+    try:
+        text = (Path(index_dir) / ADDED).read_text("utf-8")
+    except OSError:
+        return []
+    return [Path(line) for line in text.splitlines() if line.strip()]
+
+
+def remember_added(index_dir: Path, paths: Iterable[Path]) -> None:
+    """Record `paths` (absolute, outside the corpus) as added, atomically."""
+    known = list(dict.fromkeys([*map(str, added_paths(index_dir)), *map(str, paths)]))
+    tmp = Path(index_dir) / f"{ADDED}.tmp"
+    tmp.write_text("".join(f"{p}\n" for p in known), "utf-8")
+    os.replace(tmp, Path(index_dir) / ADDED)
+
+
+def sources(settings: IndexSettings, paths: Iterable[Path], problems: list[Problem]
+            ) -> list[SourceFile]:
+    """The article files under `paths`, each once, named as the index remembers them
+    (relative inside the corpus, absolute outside it), so their article ids are unique."""
+    found: dict[str, SourceFile] = {}
+    for path in paths:
+        for f in find_files(Path(path), problems):
+            key = file_key(f, settings.corpus)
+            found.setdefault(key, replace(f, rel=key))
+    return list(found.values())
+
+
 def build(settings: IndexSettings, progress: Progress | None = None,
           analyzer: Analyzer | None = None) -> Report:
-    """Index the whole corpus from scratch into a new generation and make it current.
+    """Index the whole corpus from scratch into a new generation and make it current, with
+    the files added from outside it that still exist.
     (`analyzer`: a non-default one, for experiments; the index won't match the settings.)"""
     problems: list[Problem] = []
     files = find_files(settings.corpus, problems)
     if not files:
         raise CorpusError(f"The corpus at {settings.corpus} has no article files "
                           "(.txt, .md, .jsonl, .html).")
-    return _run("build", settings, files, None, progress, problems, {}, analyzer)
+    kept = []
+    for path in added_paths(settings.index_dir):
+        if path.exists():
+            kept.append(path)
+        else:
+            problems.append(Problem(str(path), "added with `newsbot index add`, but gone; "
+                                    "no longer indexed"))
+    files += sources(settings, kept, problems)
+    report = _run("build", settings, files, None, progress, problems, {}, analyzer)
+    if kept or added_paths(settings.index_dir):
+        (Path(settings.index_dir) / ADDED).unlink(missing_ok=True)
+        remember_added(settings.index_dir, kept)
+    return report
 
 
 def add(settings: IndexSettings, base: Index, files: list[SourceFile],
@@ -438,7 +484,7 @@ def _run(mode: str, settings: IndexSettings, files: list[SourceFile], base: Inde
                 progress(done, total)
         if builder.n_passages == 0:
             raise CorpusError(f"Nothing in {settings.corpus} could be indexed "
-                              f"({len(report.problems)} problems).")
+                              f"({len(report.problems)} problems).", report.problems)
         recorded = dict(previous)
         for f in files:
             recorded[file_key(f, settings.corpus)] = [f.size, f.mtime_ns]

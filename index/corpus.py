@@ -23,7 +23,7 @@ FRONT_MATTER_KEYS = {
     "id": "id", "title": "title", "url": "url", "published": "published", "date": "published",
     "source": "source", "byline": "byline", "author": "byline",
 }
-_FRONT_LINE = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
+_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,24 +121,36 @@ def _why(err: OSError) -> str:
 # ------------------------------------------------------------------ decoding
 
 
-def decode(data: bytes) -> str:
+def decode(data: bytes, lines: bool = False) -> str:
     """Bytes of a text file as str: UTF-8 (with or without BOM), UTF-16 with BOM, else
-    Windows-1252/Latin-1. Raises ValueError for binary data."""
+    Windows-1252/Latin-1. Raises ValueError for binary data. With `lines` (a .jsonl
+    file), each line is decoded on its own, so one stray byte or NUL spoils one line,
+    not the file."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    if b"\x00" in data[:8192]:
-        sample = data[:8192]
+    sample = data[:8192]
+    if nuls := sample.count(0):
         if sample[1::2].count(0) > len(sample) // 4:
             return data.decode("utf-16-le", errors="replace")
         if sample[0::2].count(0) > len(sample) // 4:
             return data.decode("utf-16-be", errors="replace")
-        raise ValueError("binary file, not text; skipped")
+        if not lines or nuls > len(sample) // 100:
+            raise ValueError("binary file, not text; skipped")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        if not lines:
+            return data.decode("cp1252", errors="replace")
+        return "\n".join(_decode_line(line) for line in data.split(b"\n"))
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 # ------------------------------------------------------------------ readers
@@ -163,12 +175,12 @@ def read_file(source: SourceFile, emit: Emit) -> Iterator[ArticleText]:
         if source.part is None:
             emit(Problem(source.rel, "empty file; skipped"))
         return
+    suffix = source.path.suffix.lower()
     try:
-        text = decode(data)
+        text = decode(data, lines=suffix == ".jsonl")
     except ValueError as err:
         emit(Problem(source.rel, str(err)))
         return
-    suffix = source.path.suffix.lower()
     if suffix == ".jsonl":
         yield from _read_jsonl(text, source, emit, source.part[2] if source.part else 1)
     elif suffix in (".html", ".htm"):
@@ -190,7 +202,9 @@ def _read_text(text: str, source: SourceFile, emit: Emit, markdown: bool) -> Ite
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """`key: value` lines closed by a `---` line (optionally opened by one too)."""
+    """`key: value` lines closed by a `---` line. Opened by a `---` line too (YAML style),
+    anything up to the closing line is front matter (lists and other keys are ignored);
+    without it, only known keys and blank lines may come before the `---`."""
     lines = text.splitlines()
     start = 0
     while start < len(lines) and not lines[start].strip():
@@ -204,17 +218,22 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     ):
         return {}, text
     meta: dict[str, str] = {}
-    for i in range(first, min(len(lines), first + 50)):
+    for i in range(first, min(len(lines), first + 200)):
         line = lines[i]
         if line.strip() == "---":
             return meta, "\n".join(lines[i + 1 :])
         m = _FRONT_LINE.match(line)
-        if m is None:
-            if line.strip():
-                return {}, text  # not front matter after all
-            continue
-        meta[m.group(1).lower()] = m.group(2).strip().strip("\"'")
+        if m is not None and not line[:1].isspace():
+            meta[m.group(1).lower()] = _unquote(m.group(2).strip())
+        elif line.strip() and not opened:
+            return {}, text  # not front matter after all
     return {}, text
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 def _checked_meta(meta: dict, rel: str, line: int | None, emit: Emit) -> dict[str, str]:
@@ -282,6 +301,7 @@ def _read_jsonl(text: str, source: SourceFile, emit: Emit, first_line: int = 1
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_PREFIX = re.compile(r"^\s{0,3}(?:>\s?|[-*+]\s+|\d+[.)]\s+)")
 
@@ -300,6 +320,7 @@ def clean_markdown(text: str) -> tuple[str | None, str]:
         line = _MD_IMAGE.sub("", line)
         line = _MD_LINK.sub(r"\1", line)
         line = _MD_STRONG.sub(r"\2", line)
+        line = _MD_EMPHASIS.sub(r"\2", line)
         out.append(line)
     return title, "\n".join(out)
 

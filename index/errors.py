@@ -13,7 +13,9 @@ class NewsbotError(Exception):
 
 
 class CorpusError(NewsbotError):
-    pass
+    def __init__(self, message: str, problems: list | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []  # what could not be read, for the user to see
 
 
 class IndexStoreError(NewsbotError):

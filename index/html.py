@@ -16,10 +16,11 @@ _CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside
                 "iframe", "svg", "button", "template", "figure", "select", "dialog")
 _CHROME_WORDS = {
     "related", "share", "sharing", "social", "promo", "newsletter", "subscribe", "comment",
-    "comments", "sidebar", "nav", "navigation", "menu", "breadcrumb", "breadcrumbs", "ad", "ads",
+    "comments", "sidebar", "nav", "navigation", "menu", "breadcrumb", "breadcrumbs",
     "advert", "advertisement", "footer", "header", "cookie", "cookies", "popup", "modal",
     "recirc", "recommended", "trending", "outbrain", "taboola",
 }
+_WHOLE_ONLY = {"ad", "ads", "ad-slot", "ad-container", "advertising"}
 _SPLIT_WORDS = re.compile(r"[^a-z]+")
 _BLOCKS = ("p", "li", "blockquote", "pre")
 _META = {
@@ -45,14 +46,16 @@ def extract(html: str) -> Page:
         heading = soup.select_one("article h1") or soup.find("h1") or soup.title
         if heading is not None and _text(heading):
             meta["title"] = _text(heading)
-    for tag in soup.find_all(_CHROME_TAGS):
+    for tag in soup.find_all(("script", "style", "noscript", "template")):
         tag.decompose()
-    for tag in soup.find_all(_is_chrome):
-        if not tag.decomposed:
-            tag.decompose()
-    main = _main(soup)
+    main = _main(soup)  # chosen first: a wrapper classed "layout-with-sidebar" stays
     if main is None:
         return Page("", meta)
+    for tag in main.find_all(_CHROME_TAGS):
+        tag.decompose()
+    for tag in main.find_all(_is_chrome):
+        if not tag.decomposed:
+            tag.decompose()
     blocks = [b for b in main.find_all(_BLOCKS) if not b.find_parent(_BLOCKS)]
     if blocks:
         paragraphs = [_text(b) for b in blocks]
@@ -62,11 +65,16 @@ def extract(html: str) -> Page:
 
 
 def _is_chrome(tag: Tag) -> bool:
+    """Classed or id'd as page chrome: "related-links", "social-share", "sidebar", "ad"
+    ("ad" and "ads" only as whole names: "ad-free-content" is content)."""
     if tag.name in ("html", "body", "main", "article"):
         return False
-    names = " ".join(tag.get("class") or ()) + " " + (tag.get("id") or "")
-    words = set(_SPLIT_WORDS.split(names.lower()))
-    return bool(words & _CHROME_WORDS) or tag.get("role") in ("navigation", "complementary")
+    names = [*(tag.get("class") or ()), *(tag.get("id") or "").split()]
+    for name in (n.lower() for n in names):
+        words = [w for w in _SPLIT_WORDS.split(name) if w]
+        if name in _WHOLE_ONLY or any(w in _CHROME_WORDS for w in (words[:1] + words[-1:])):
+            return True
+    return tag.get("role") in ("navigation", "complementary")
 
 
 def _main(soup: BeautifulSoup) -> Tag | None:

@@ -73,20 +73,37 @@ class LiveSearcher:
 
     def _verify(self) -> None:
         index = self.current.index
-        if index.meta.get("verified_at_load"):
+        if index.meta.get("verified_at_load") or self._superseded():
             return
         try:
             damaged = store.verify_all(index)
+        except FileNotFoundError:
+            return  # another process replaced this generation meanwhile: refresh() loads it
         except OSError as err:
             damaged = [str(err)]
         if damaged:
             log.error("the index is damaged (%s); rebuilding it", ", ".join(damaged))
             self._rebuild("the index was damaged")
 
+    def _superseded(self) -> bool:
+        """Has another process (`newsbot index add`, `build`) made a newer generation?"""
+        try:
+            current = store.read_current(self.settings.index_dir)
+        except Exception:
+            return False
+        return bool(current) and current.get("generation") != self.current.index.path.name
+
     def refresh(self) -> bool:
         """Bring the index up to date with the corpus now; True if a new one was swapped in.
         Never raises: on failure the previous index keeps answering and it is logged."""
         with self._refresh_lock:
+            if self._superseded():
+                try:
+                    self._swap(Searcher(store.load(self.settings.index_dir),
+                                        self.settings.engine, aliases=self.settings.aliases))
+                    log.info("picked up the index another process wrote")
+                except Exception:
+                    log.exception("could not load the index another process wrote")
             try:
                 staleness = check(self.current.index, self.settings)
             except Exception:
@@ -118,9 +135,12 @@ class LiveSearcher:
             log.exception("index update failed (%s); still answering from the previous "
                           "index", reason)
             return False
+        self._swap(fresh)
+        return True
+
+    def _swap(self, fresh: Searcher) -> None:
         self.current = fresh  # one assignment: every later question sees the new index
-        log.info("index updated: %s articles, %s passages", f"{fresh.index.n_articles:,}",
+        log.info("index in use: %s articles, %s passages", f"{fresh.index.n_articles:,}",
                  f"{fresh.index.n_passages:,}")
         if self.on_swap is not None:
             self.on_swap(fresh)
-        return True

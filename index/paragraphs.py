@@ -21,6 +21,8 @@ from .errors import ConfigError
 from .models import Article, ArticleText, Passage
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
+# control characters (terminal escapes, bells, NULs…): never part of a story
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # "CHICAGO (CBS) — " / "WASHINGTON (AP) -- " / "NEW YORK — "
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’ ,-]{1,40}?)\s*(?:\((?P<source>[^)]{1,30})\))?\s*(?:[—–]|--?)\s+")
@@ -86,9 +88,15 @@ def parse_rules(text: str, name: str) -> list[Rule]:
     return rules
 
 
+def printable(text: str) -> str:
+    """`text` without control characters (a terminal escape in an article must not reach
+    a reader's terminal)."""
+    return _CONTROLS.sub("", text)
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs, each with its lines joined by single spaces."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = printable(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n"))
     paragraphs = []
     for block in _BLANK_LINES.split(text):
         lines = [line.strip() for line in block.split("\n")]
@@ -121,15 +129,19 @@ def segment(doc: ArticleText, boilerplate: Boilerplate) -> tuple[Article, list[P
         source = m.group("source").strip()
     article = Article(
         id=doc.id,
-        title=doc.title or derive_title(content),
+        title=printable(doc.title or "").strip() or derive_title(content),
         path=doc.path,
         paragraphs=len(content),
-        url=doc.url,
+        url=_clean(doc.url),
         published=doc.published,
-        source=source,
-        byline=byline,
+        source=_clean(source),
+        byline=_clean(byline),
     )
     return article, passages
+
+
+def _clean(value: str | None) -> str | None:
+    return (printable(value).strip() or None) if value else None
 
 
 def derive_title(content: list[str]) -> str:

@@ -149,3 +149,18 @@ def test_large_jsonl_is_read_in_slices_with_true_line_numbers(tmp_path):
     assert [(p.line, p.reason.split(" (")[0]) for p in problems] == [(322, "not valid JSON")]
     whole, _ = read_all(tmp_path)
     assert [d.id for d in whole] == [d.id for d in docs]
+
+
+def test_one_bad_line_spoils_only_itself(tmp_path):
+    good = json.dumps({"id": "a", "text": "The café — “La Crema” — reopened Monday."},
+                      ensure_ascii=False).encode()
+    latin = json.dumps({"id": "b", "text": "Le café"}, ensure_ascii=False).encode("latin-1")
+    nul = b'{"id": "c", "text": "broken\x00line"}'
+    rest = [json.dumps({"id": f"n{i}", "text": f"Story {i}."}).encode() for i in range(300)]
+    (tmp_path / "feed.jsonl").write_bytes(b"\n".join([good, latin, nul, *rest]) + b"\n")
+    docs, problems = read_all(tmp_path)
+    by_id = {d.id: d.text for d in docs}
+    assert by_id["a"] == "The café — “La Crema” — reopened Monday."  # not mojibake
+    assert by_id["b"] == "Le café"
+    assert "c" not in by_id and len(by_id) == 302
+    assert [(p.line, p.reason.split(" (")[0]) for p in problems] == [(3, "not valid JSON")]

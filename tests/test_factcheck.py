@@ -113,3 +113,17 @@ def test_cli_text():
 def test_odd_claims_are_safe(seed_searcher, claim):
     fact = factcheck(seed_searcher, claim)
     assert fact.passages == () or all(p.hit.passage.text for p in fact.passages)
+
+
+@pytest.mark.parametrize(("claim", "status", "figure"), [
+    ("K-5 students return Feb. 22", "conflict", "March 1"),  # Feb. 22 is the staff's date
+    ("K-5 students return March 1", "match", "March 1"),
+    ("K-5 staff return to work Feb. 22", "match", "Feb. 22"),
+    ("Sixth through eighth grade students return March 1", "conflict", "march 8"),
+])
+def test_each_figure_is_compared_in_the_claims_own_clause(seed_searcher, claim, status, figure):
+    text = next(p.text for p in map(seed_searcher.index.passage,
+                                    range(seed_searcher.index.n_passages))
+                if p.text.startswith("CPS CEO Dr. Janice Jackson said the return"))
+    checks = check_figures(tuple(extract(claim)), text, claim, seed_searcher.analyzer)
+    assert (checks[-1].status, checks[-1].passage_figure.text) == (status, figure)
