@@ -189,41 +189,41 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
     def private(body: dict, message: dict) -> None:
         reply(body, response_type="ephemeral", replace_original=False, **message)
 
+    def answer_privately(body: dict, surface: str, usage: str, render) -> None:
+        """A command's answer only its asker sees: usage help when the text is empty,
+        else `render(text, question_id)`; failures logged with the text and told."""
+        text = clean_incoming(body.get("text", ""))
+
+        def work():
+            if not text:
+                return private(body, blocks.text_message(usage))
+            qid = state.remember(text, body.get("user_id"), body.get("channel_id"), surface)
+            private(body, render(text, qid))
+
+        answering(body, f"/{surface}", text, work)
+
+    def render_answer(question: str, qid: int) -> dict:
+        answer = searcher.ask(question, top=TOP)
+        return blocks.answer_message(
+            answer, qid, shareable=not answer.no_answer,
+            heading=f"You asked {blocks.echo(question)} · only you can see this")
+
+    def render_factcheck(claim: str, qid: int) -> dict:
+        return blocks.factcheck_message(
+            factcheck(searcher, claim, top=TOP), qid, shareable=True,
+            heading=f"Fact-check of {blocks.echo(claim)} · only you can see this")
+
     @app.command("/ask")
     def on_ask(ack, body):
         ack()
-        question = clean_incoming(body.get("text", ""))
-
-        def work():
-            if not question:
-                return private(body, blocks.text_message(
-                    "Type your question after the command: `/ask when do K-5 students "
-                    "return?`"))
-            qid = state.remember(question, body.get("user_id"), body.get("channel_id"), "ask")
-            answer = searcher.ask(question, top=TOP)
-            private(body, blocks.answer_message(
-                answer, qid, shareable=not answer.no_answer,
-                heading=f"You asked {blocks.echo(question)} · only you can see this"))
-
-        answering(body, "/ask", question, work)
+        answer_privately(body, "ask", "Type your question after the command: "
+                         "`/ask when do K-5 students return?`", render_answer)
 
     @app.command("/factcheck")
     def on_factcheck(ack, body):
         ack()
-        claim = clean_incoming(body.get("text", ""))
-
-        def work():
-            if not claim:
-                return private(body, blocks.text_message(
-                    "Paste the sentence to check after the command: `/factcheck The union "
-                    "has 30,000 members`"))
-            qid = state.remember(claim, body.get("user_id"), body.get("channel_id"),
-                                 "factcheck")
-            private(body, blocks.factcheck_message(
-                factcheck(searcher, claim, top=TOP), qid, shareable=True,
-                heading=f"Fact-check of {blocks.echo(claim)} · only you can see this"))
-
-        answering(body, "/factcheck", claim, work)
+        answer_privately(body, "factcheck", "Paste the sentence to check after the command: "
+                         "`/factcheck The union has 30,000 members`", render_factcheck)
 
     @app.command("/newsbot")
     def on_newsbot(ack, body):
