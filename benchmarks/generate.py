@@ -54,6 +54,7 @@ P_FUNCTION = 0.47  # share of word slots that are function words
 P_CONTENT = 0.96  # ... cumulative: content words
 P_NAME = 0.985  # ... names; the rest are numbers, dates and grade ranges
 
+
 def _w(text: str) -> list[str]:
     return text.split()
 
@@ -73,31 +74,61 @@ says 500 told 500 officials 450 school 450 two 450 until 400 where 400 those 400
 against 300 should 300 since 300 very 250 these 250 both 250 such 200
 """)
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-MONTH_ABBR = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.",
-              "Oct.", "Nov.", "Dec.")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTH_ABBR = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
 GRADES = ("K-5", "K-8", "6-8", "6-8th", "9-12", "K-12", "pre-K", "3-5", "K-2")
-SOURCES = (("Wire News Bureau", "WNB", "wirenews.example"),
-           ("Metro Daily", "MD", "metrodaily.example"),
-           ("The Ledger", "Ledger", "ledger.example"),
-           ("City Desk", "CD", "citydesk.example"),
-           ("Channel 5 News", "C5", "channel5.example"),
-           ("Valley Courier", "VC", "valleycourier.example"),
-           ("Harbor Times", "HT", "harbortimes.example"),
-           ("Public Radio North", "PRN", "prnorth.example"))
+SOURCES = (
+    ("Wire News Bureau", "WNB", "wirenews.example"),
+    ("Metro Daily", "MD", "metrodaily.example"),
+    ("The Ledger", "Ledger", "ledger.example"),
+    ("City Desk", "CD", "citydesk.example"),
+    ("Channel 5 News", "C5", "channel5.example"),
+    ("Valley Courier", "VC", "valleycourier.example"),
+    ("Harbor Times", "HT", "harbortimes.example"),
+    ("Public Radio North", "PRN", "prnorth.example"),
+)
 TITLES = ("Mayor", "Gov.", "Sen.", "Rep.", "Dr.", "Chief", "Superintendent", "Judge")
 
-_ONSETS = _w("b c d f g h j k l m n p r s t v w y z bl br ch cl cr dr fl fr gl gr pl pr sc "
-           "sh sk sl sm sn sp st str sw th tr tw wh qu") + ["", ""]
+_ONSETS = _w(
+    "b c d f g h j k l m n p r s t v w y z bl br ch cl cr dr fl fr gl gr pl pr sc "
+    "sh sk sl sm sn sp st str sw th tr tw wh qu"
+) + ["", ""]
 _VOWELS = _w("a e i o u a e i o ai ea ee ie oa oo ou ay ow")
 _CODAS = _w("n r s t l m nd nt st ck ng rt ld sh ch x") + [""] * 8
 _SUFFIXES = _w("s ed ing er ers ly tion ment ness al ity ive ism ist") + [""] * 14
 # words the analyzer treats specially (months, number words) or drops (stopwords)
-_RESERVED = set(_w("""jan feb mar apr jun jul aug sep sept oct nov dec may june july
+_RESERVED = set(
+    _w("""jan feb mar apr jun jul aug sep sept oct nov dec may june july
 january february march april august september october november december
 one two three four five six seven eight nine ten eleven twelve first second third fourth
-fifth sixth seventh eighth ninth tenth eleventh twelfth percent prek pre"""))
+fifth sixth seventh eighth ninth tenth eleventh twelfth percent prek pre""")
+)
 
 
 # ------------------------------------------------------------------ the model
@@ -112,13 +143,15 @@ def _stopwords() -> set[str]:
     return {w.strip() for w in lines if w.strip() and not w.startswith("#")}
 
 
-def _words(rng: random.Random, n: int, syllables: tuple[int, ...], suffixes: bool,
-           taken: set[str]) -> list[str]:
+def _words(
+    rng: random.Random, n: int, syllables: tuple[int, ...], suffixes: bool, taken: set[str]
+) -> list[str]:
     out: list[str] = []
     while len(out) < n:
         k = rng.choice(syllables)
-        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
-                       for _ in range(k))
+        word = "".join(
+            rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(k)
+        )
         if suffixes:
             word += rng.choice(_SUFFIXES)
         if len(word) < 3 or word in taken or word in _RESERVED:
@@ -193,8 +226,11 @@ def _figure(rng: np.random.Generator) -> str:
         n = int(float(f"{n:.2g}")) if rng.random() < 0.7 else n
         return f"{n:,}"
     if kind < 0.36:  # 2.5% | 40%
-        return f"{rng.uniform(0.1, 99):.1f}%" if rng.random() < 0.5 else \
-            f"{int(rng.integers(1, 100))}%"
+        return (
+            f"{rng.uniform(0.1, 99):.1f}%"
+            if rng.random() < 0.5
+            else f"{int(rng.integers(1, 100))}%"
+        )
     if kind < 0.42:
         return f"{int(rng.integers(1, 100))} percent"
     if kind < 0.50:  # $40 | $1.5 million
@@ -226,8 +262,9 @@ def _paragraph(rng: np.random.Generator, m: Model) -> tuple[str, list[str]]:
     fw = np.searchsorted(m.function_cdf, rng.random(n))
     cw = np.searchsorted(m.content_cdf, rng.random(n))
     words = np.where(u < P_FUNCTION, m.function[fw], m.content[cw]).tolist()
-    content: list[str] = [w for w, x in zip(words, u.tolist(), strict=True)
-                          if P_FUNCTION <= x < P_CONTENT]
+    content: list[str] = [
+        w for w, x in zip(words, u.tolist(), strict=True) if P_FUNCTION <= x < P_CONTENT
+    ]
     for i in np.flatnonzero(u >= P_CONTENT).tolist():
         token = _name(rng, m, rng.random() < 0.6) if u[i] < P_NAME else _figure(rng)
         words[i] = token
@@ -238,7 +275,7 @@ def _paragraph(rng: np.random.Generator, m: Model) -> tuple[str, list[str]]:
         length = int(rng.integers(8, 29))
         if n - (start + length) < 6:
             length = n - start
-        chunk = words[start:start + length]
+        chunk = words[start : start + length]
         start += length
         for j in np.flatnonzero(rng.random(len(chunk) - 1) < 0.05).tolist():
             chunk[j] += ","
@@ -276,9 +313,14 @@ def article(a: int, paragraphs: int | None = None, prefix: str = "a") -> tuple[d
     if staff:
         texts.append(f"{name} Staff")
     ident = f"{prefix}{a:08d}"
-    obj = {"id": ident, "title": title,
-           "url": f"https://{domain}/{published:%Y/%m}/{ident}",
-           "published": published.isoformat(), "source": name, "text": "\n\n".join(texts)}
+    obj = {
+        "id": ident,
+        "title": title,
+        "url": f"https://{domain}/{published:%Y/%m}/{ident}",
+        "published": published.isoformat(),
+        "source": name,
+        "text": "\n\n".join(texts),
+    }
     return obj, contents
 
 
@@ -309,14 +351,17 @@ def _write_file(job: tuple[str, list[tuple[int, int]], str]) -> tuple[int, int]:
     return len(data), words
 
 
-def write_corpus(out: Path, articles: list[tuple[int, int]], stem: str, prefix: str,
-                 workers: int) -> dict:
+def write_corpus(
+    out: Path, articles: list[tuple[int, int]], stem: str, prefix: str, workers: int
+) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").unlink(missing_ok=True)
     for old in out.glob(f"{stem}-*.jsonl"):
         old.unlink()
-    jobs = [(str(out / f"{stem}-{i // PER_FILE:05d}.jsonl"), articles[i:i + PER_FILE], prefix)
-            for i in range(0, len(articles), PER_FILE)]
+    jobs = [
+        (str(out / f"{stem}-{i // PER_FILE:05d}.jsonl"), articles[i : i + PER_FILE], prefix)
+        for i in range(0, len(articles), PER_FILE)
+    ]
     start = time.perf_counter()
     model()  # built before forking, so workers share it
     if workers > 1 and len(jobs) > 1:
@@ -330,10 +375,15 @@ def write_corpus(out: Path, articles: list[tuple[int, int]], stem: str, prefix: 
     for path, _, _ in jobs:
         digest.update(Path(path).read_bytes())
     manifest = {
-        "generator": VERSION, "seed": SEED, "articles": len(articles),
-        "paragraphs": sum(n for _, n in articles), "files": len(jobs),
-        "bytes": sum(s for s, _ in sizes), "words": sum(w for _, w in sizes),
-        "sha256": digest.hexdigest(), "seconds": round(time.perf_counter() - start, 2),
+        "generator": VERSION,
+        "seed": SEED,
+        "articles": len(articles),
+        "paragraphs": sum(n for _, n in articles),
+        "files": len(jobs),
+        "bytes": sum(s for s, _ in sizes),
+        "words": sum(w for _, w in sizes),
+        "sha256": digest.hexdigest(),
+        "seconds": round(time.perf_counter() - start, 2),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
     return manifest
@@ -342,8 +392,16 @@ def write_corpus(out: Path, articles: list[tuple[int, int]], stem: str, prefix: 
 # ------------------------------------------------------------------ questions
 
 
-QUESTION_FORMS = ("What about {}?", "When will {}?", "How many {}?", "Why did {}?",
-                  "Who is {}?", "{}?", "What did {} do?", "Which {} were there?")
+QUESTION_FORMS = (
+    "What about {}?",
+    "When will {}?",
+    "How many {}?",
+    "Why did {}?",
+    "Who is {}?",
+    "{}?",
+    "What did {} do?",
+    "Which {} were there?",
+)
 
 
 def make_questions(n: int = 200, salt: str = "q") -> list[dict]:
@@ -370,8 +428,9 @@ def make_questions(n: int = 200, salt: str = "q") -> list[dict]:
             words.append(_figure(nprng))
         while len(words) < k:
             band = rng.random()
-            lo, hi = (0, 300) if band < 0.35 else (300, 10_000) if band < 0.75 else \
-                (10_000, N_CONTENT)
+            lo, hi = (
+                (0, 300) if band < 0.35 else (300, 10_000) if band < 0.75 else (10_000, N_CONTENT)
+            )
             words.append(str(m.content[rng.randrange(lo, hi)]))
         rng.shuffle(words)
         text = rng.choice(QUESTION_FORMS).format(" ".join(words))
@@ -389,12 +448,16 @@ def parse_size(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("out", nargs="?", type=Path, help="output folder")
     p.add_argument("--paragraphs", type=parse_size, help="corpus size: 10k, 100k, 1M, ...")
-    p.add_argument("--extra-articles", type=int,
-                   help="write this many new articles (ids x..., never in a corpus) instead")
+    p.add_argument(
+        "--extra-articles",
+        type=int,
+        help="write this many new articles (ids x..., never in a corpus) instead",
+    )
     p.add_argument("--questions", type=Path, help="write the benchmark questions (JSON)")
     p.add_argument("-n", type=int, default=200, help="how many questions (default 200)")
     p.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4))
@@ -408,16 +471,19 @@ def main(argv: list[str] | None = None) -> int:
             p.error("give an output folder (or --questions FILE)")
         return 0
     if args.extra_articles:
-        articles = [(EXTRA_BASE + i, paragraph_count(EXTRA_BASE + i))
-                    for i in range(args.extra_articles)]
+        articles = [
+            (EXTRA_BASE + i, paragraph_count(EXTRA_BASE + i)) for i in range(args.extra_articles)
+        ]
         manifest = write_corpus(args.out, articles, "extra", "x", args.workers)
     elif args.paragraphs:
         manifest = write_corpus(args.out, plan(args.paragraphs), "articles", "a", args.workers)
     else:
         p.error("give --paragraphs N or --extra-articles N")
-    print(f"{manifest['articles']:,} articles, {manifest['paragraphs']:,} paragraphs, "
-          f"{manifest['words']:,} words, {manifest['bytes'] / 1e6:,.1f} MB in "
-          f"{manifest['files']} file(s), {manifest['seconds']:.1f} s -> {args.out}")
+    print(
+        f"{manifest['articles']:,} articles, {manifest['paragraphs']:,} paragraphs, "
+        f"{manifest['words']:,} words, {manifest['bytes'] / 1e6:,.1f} MB in "
+        f"{manifest['files']} file(s), {manifest['seconds']:.1f} s -> {args.out}"
+    )
     return 0
 
 

@@ -57,18 +57,19 @@ def _questions(path: str) -> list[str]:
         return [q["question"] for q in json.load(f)]
 
 
-def serve(corpus: str, index_dir: str, questions_path: str, warmup_path: str,
-          passes: int = 3) -> dict:
+def serve(
+    corpus: str, index_dir: str, questions_path: str, warmup_path: str, passes: int = 3
+) -> dict:
     """Open the index as the bot does (sparse engine), warm up, then time every ask."""
     from pathlib import Path
 
-    from index.search import Searcher
-    from index.settings import IndexSettings
+    from index.archive import open_searcher
+    from index.storage.settings import IndexSettings
 
     questions, warmup = _questions(questions_path), _questions(warmup_path)
     t_import = time.perf_counter()
     settings = IndexSettings(corpus=Path(corpus), index_dir=Path(index_dir), engine="sparse")
-    searcher = Searcher.open(settings)
+    searcher = open_searcher(settings)
     t_open = time.perf_counter()
     rss_after_open = _smaps_mb()
     for q in warmup:
@@ -82,9 +83,13 @@ def serve(corpus: str, index_dir: str, questions_path: str, warmup_path: str,
             answer = searcher.ask(q)
             times[p][i] = clock() - start
             if p == 0:
-                answers.append({"no_answer": answer.no_answer,
-                                "hits": [h.passage_id for h in answer.hits],
-                                "terms": len(answer.terms)})
+                answers.append(
+                    {
+                        "no_answer": answer.no_answer,
+                        "hits": [h.passage_id for h in answer.hits],
+                        "terms": len(answer.terms),
+                    }
+                )
     return {
         "engine": searcher.engine.name,
         "passages": searcher.index.n_passages,
@@ -105,9 +110,9 @@ def phases(corpus: str, index_dir: str, question: str) -> dict:
 
     marks: dict = {"process_start_to_probe_s": _since_process_start()}
     t = time.perf_counter()
-    from index import freshness, store
-    from index.search import Searcher
-    from index.settings import IndexSettings
+    from index.retrieval.search import Searcher
+    from index.storage import freshness, store
+    from index.storage.settings import IndexSettings
 
     marks["import_s"] = time.perf_counter() - t
     settings = IndexSettings(corpus=Path(corpus), index_dir=Path(index_dir), engine="sparse")
@@ -130,18 +135,19 @@ def phases(corpus: str, index_dir: str, question: str) -> dict:
     return marks
 
 
-def bm25(corpus: str, index_dir: str, questions_path: str, limit: int | None = None,
-         repeat: int = 3) -> dict:
+def bm25(
+    corpus: str, index_dir: str, questions_path: str, limit: int | None = None, repeat: int = 3
+) -> dict:
     """rank-bm25's BM25Okapi on the index's own analysed tokens vs SparseEngine.top."""
     from collections import Counter
 
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    from index import store
-    from index.analysis import Analyzer
-    from index.engines import EPSILON, K1, B, SparseEngine
-    from index.search import MAX_QUESTION_CHARS
+    from index.retrieval.engines import EPSILON, K1, B, SparseEngine
+    from index.retrieval.search import MAX_QUESTION_CHARS
+    from index.storage import store
+    from index.text.analysis import Analyzer
 
     index = store.load(index_dir)
     postings = index.passages
@@ -160,8 +166,9 @@ def bm25(corpus: str, index_dir: str, questions_path: str, limit: int | None = N
             docs[d].extend([term] * tf)
     corpus_s = time.perf_counter() - t
     sample = np.linspace(0, n - 1, min(n, 1000)).astype(int).tolist()
-    postings_mismatch = sum(Counter(analyzer.terms(index.text(d))) != Counter(docs[d])
-                            for d in sample)
+    postings_mismatch = sum(
+        Counter(analyzer.terms(index.text(d))) != Counter(docs[d]) for d in sample
+    )
     tokens = sum(len(d) for d in docs)
     t = time.perf_counter()
     okapi = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON)
@@ -198,21 +205,30 @@ def bm25(corpus: str, index_dir: str, questions_path: str, limit: int | None = N
         same_len = len(ours) == len(ref)
         diff = float(np.max(np.abs(our_scores - scores[ref]))) if same_len and len(ref) else 0.0
         ties_only = same_len and all(
-            o == r or scores[o] == scores[r] for o, r in zip(ours.tolist(), ref.tolist(),
-                                                             strict=True))
-        row.update({
-            "agree": bool(same_len and ties_only and diff <= 1e-6
-                          and len(set(ours.tolist())) == len(ours)),
-            "identical": ours.tolist() == stable.tolist(),
-            "max_score_diff": diff,
-            "top_len": int(len(ours)),
-            "tied_at_cut": bool(len(ref) == 10 and np.sum(scores == scores[ref[-1]]) > 1),
-        })
+            o == r or scores[o] == scores[r]
+            for o, r in zip(ours.tolist(), ref.tolist(), strict=True)
+        )
+        row.update(
+            {
+                "agree": bool(
+                    same_len and ties_only and diff <= 1e-6 and len(set(ours.tolist())) == len(ours)
+                ),
+                "identical": ours.tolist() == stable.tolist(),
+                "max_score_diff": diff,
+                "top_len": int(len(ours)),
+                "tied_at_cut": bool(len(ref) == 10 and np.sum(scores == scores[ref[-1]]) > 1),
+            }
+        )
     return {
-        "passages": n, "tokens": tokens, "corpus_from_postings_s": corpus_s,
-        "bm25_init_s": init_s, "postings_checked": len(sample),
-        "postings_mismatch": int(postings_mismatch), "questions": len(questions),
-        "rows": rows, "maxrss_mb": _maxrss_mb(),
+        "passages": n,
+        "tokens": tokens,
+        "corpus_from_postings_s": corpus_s,
+        "bm25_init_s": init_s,
+        "postings_checked": len(sample),
+        "postings_mismatch": int(postings_mismatch),
+        "questions": len(questions),
+        "rows": rows,
+        "maxrss_mb": _maxrss_mb(),
     }
 
 

@@ -31,12 +31,13 @@ import numpy as np
 def ask_profile(corpus: str, index_dir: str, questions_path: str, passes: int = 3) -> dict:
     """Real Searcher.ask timings per question, how they follow the postings read, the
     slowest questions, and (with pyinstrument installed) where one pass spends its time."""
-    from index.search import Searcher
-    from index.settings import IndexSettings
+    from index.archive import open_searcher
+    from index.storage.settings import IndexSettings
 
     questions = [q["question"] for q in json.loads(Path(questions_path).read_text("utf-8"))]
-    searcher = Searcher.open(IndexSettings(corpus=Path(corpus), index_dir=Path(index_dir),
-                                           engine="sparse"))
+    searcher = open_searcher(
+        IndexSettings(corpus=Path(corpus), index_dir=Path(index_dir), engine="sparse")
+    )
     postings = searcher.index.passages
     clock = time.perf_counter
     for q in questions[:50]:  # warm-up
@@ -51,24 +52,39 @@ def ask_profile(corpus: str, index_dir: str, questions_path: str, passes: int = 
     sum_df = []
     for q in questions:
         query = searcher._query(q, frozenset())
-        sum_df.append(sum(int(postings.post_ptr[t + 1] - postings.post_ptr[t])
-                          for t in query.ids + query.extra))
+        sum_df.append(
+            sum(
+                int(postings.post_ptr[t + 1] - postings.post_ptr[t])
+                for t in query.ids + query.extra
+            )
+        )
     sum_df = np.array(sum_df, dtype=np.float64)
-    out: dict = {"questions": len(questions), "passes": passes,
-                 "ask_ms": {"p50": float(np.median(ask_ms)),
-                            "p95": float(np.percentile(ask_ms, 95)),
-                            "mean": float(ask_ms.mean())},
-                 "sum_df": {"p50": float(np.median(sum_df)),
-                            "p95": float(np.percentile(sum_df, 95)),
-                            "max": float(sum_df.max())}}
+    out: dict = {
+        "questions": len(questions),
+        "passes": passes,
+        "ask_ms": {
+            "p50": float(np.median(ask_ms)),
+            "p95": float(np.percentile(ask_ms, 95)),
+            "mean": float(ask_ms.mean()),
+        },
+        "sum_df": {
+            "p50": float(np.median(sum_df)),
+            "p95": float(np.percentile(sum_df, 95)),
+            "max": float(sum_df.max()),
+        },
+    }
     if len(sum_df) > 2 and sum_df.std() > 0:
         slope, intercept = np.polyfit(sum_df, ask_ms, 1)
-        out["ask_ms_vs_sum_df"] = {"ms_per_million_postings": slope * 1e6,
-                                   "intercept_ms": intercept,
-                                   "correlation": float(np.corrcoef(sum_df, ask_ms)[0, 1])}
+        out["ask_ms_vs_sum_df"] = {
+            "ms_per_million_postings": slope * 1e6,
+            "intercept_ms": intercept,
+            "correlation": float(np.corrcoef(sum_df, ask_ms)[0, 1]),
+        }
     slow = np.argsort(-ask_ms)[:5]
-    out["slowest"] = [{"question": questions[i], "ask_ms": float(ask_ms[i]),
-                       "sum_df": int(sum_df[i])} for i in slow.tolist()]
+    out["slowest"] = [
+        {"question": questions[i], "ask_ms": float(ask_ms[i]), "sum_df": int(sum_df[i])}
+        for i in slow.tolist()
+    ]
     try:
         from pyinstrument import Profiler
     except ImportError:
@@ -118,8 +134,9 @@ def stacks(paths: list[str], top: int = 22) -> str:
             names = []
             for f in frames:
                 m = _FRAME.match(f.strip())
-                names.append(f"{m.group('func')} ({Path(m.group('file')).name})" if m
-                             else f.strip())
+                names.append(
+                    f"{m.group('func')} ({Path(m.group('file')).name})" if m else f.strip()
+                )
             for name in dict.fromkeys(names):  # inclusive: once per sample
                 incl[proc][name] += n
             if names:

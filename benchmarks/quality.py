@@ -14,12 +14,12 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from index import build, store
-from index.analysis import Analyzer
-from index.corpus import default_corpus
 from index.evaluate import evaluate, load_questions
-from index.search import Searcher, Tuning
-from index.settings import IndexSettings
+from index.ingest.corpus import default_corpus
+from index.retrieval.search import Searcher, Tuning
+from index.storage import build, store
+from index.storage.settings import IndexSettings
+from index.text.analysis import Analyzer
 
 OFF = Tuning()
 CONFIGS = {
@@ -32,8 +32,10 @@ CONFIGS = {
     "no near forms (typos)": ({}, replace(OFF, near_forms=False)),
     "no weak-word list": ({}, replace(OFF, weak_words=False)),
     "no focus rule": ({}, replace(OFF, focus_rule=False)),
-    "plain BM25 (all off)": ({"wordforms": {}, "grade_phrases": False},
-                             Tuning(0.0, 0.0, 0.0, 0.0, False, False, False)),
+    "plain BM25 (all off)": (
+        {"wordforms": {}, "grade_phrases": False},
+        Tuning(0.0, 0.0, 0.0, 0.0, False, False, False),
+    ),
 }
 
 
@@ -47,8 +49,10 @@ def main(path: str = "tests/data/dev_questions.jsonl") -> None:
             build.build(settings, analyzer=analyzer)
             searcher = Searcher(store.load(settings.index_dir), analyzer=analyzer, tuning=tuning)
             r = evaluate(searcher, questions)
-            print(f"{name:32} {r.hit1:>3}/{r.answerable:<3} {r.hit3:>3}/{r.answerable:<3} "
-                  f"{r.mrr:>7.3f} {r.no_answer_correct:>4}/{r.no_answer_total:<5}")
+            print(
+                f"{name:32} {r.hit1:>3}/{r.answerable:<3} {r.hit3:>3}/{r.answerable:<3} "
+                f"{r.mrr:>7.3f} {r.no_answer_correct:>4}/{r.no_answer_total:<5}"
+            )
 
 
 if __name__ == "__main__":

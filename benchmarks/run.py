@@ -49,8 +49,14 @@ TARGETS = {  # at 1M paragraphs: (key in the summary, comparison, limit)
 def child_env(out: Path) -> dict[str, str]:
     """The environment without a developer's newsbot settings or Slack tokens."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "SLACK_"))}
-    env.update({"XDG_CACHE_HOME": str(out / ".cache"), "XDG_DATA_HOME": str(out / ".data"),
-                "NO_COLOR": "1", "PYTHONPATH": str(ROOT)})
+    env.update(
+        {
+            "XDG_CACHE_HOME": str(out / ".cache"),
+            "XDG_DATA_HOME": str(out / ".data"),
+            "NO_COLOR": "1",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     return env
 
 
@@ -98,24 +104,32 @@ def measure(cmd: list[str], out: Path, every: float = 0.05) -> dict:
             peak_procs = max(peak_procs, len(tree))
             time.sleep(every)
     cpu_after = psutil.cpu_times()
-    busy = sum(getattr(cpu_after, f) - getattr(cpu_before, f)
-               for f in ("user", "nice", "system", "irq", "softirq") if hasattr(cpu_after, f))
+    busy = sum(
+        getattr(cpu_after, f) - getattr(cpu_before, f)
+        for f in ("user", "nice", "system", "irq", "softirq")
+        if hasattr(cpu_after, f)
+    )
     result = {
         # CPU the rest of the machine used meanwhile (other processes, this script, the
         # kernel): what else competed with the measured command for the cores
         "others_cpu_s": busy - usage.ru_utime - usage.ru_stime,
         "steal_s": getattr(cpu_after, "steal", 0.0) - getattr(cpu_before, "steal", 0.0),
         "cmd": [Path(c).name if i == 0 else c for i, c in enumerate(cmd)],
-        "returncode": proc.returncode, "wall_s": wall,
-        "peak_rss_sum_mb": peak_sum / 2**20, "peak_rss_main_mb": peak_main / 2**20,
-        "peak_processes": peak_procs, "maxrss_kernel_mb": usage.ru_maxrss / 1024,
-        "cpu_user_s": usage.ru_utime, "cpu_sys_s": usage.ru_stime,
+        "returncode": proc.returncode,
+        "wall_s": wall,
+        "peak_rss_sum_mb": peak_sum / 2**20,
+        "peak_rss_main_mb": peak_main / 2**20,
+        "peak_processes": peak_procs,
+        "maxrss_kernel_mb": usage.ru_maxrss / 1024,
+        "cpu_user_s": usage.ru_utime,
+        "cpu_sys_s": usage.ru_stime,
         "stdout": log_out.read_text("utf-8", "replace"),
         "stderr": log_err.read_text("utf-8", "replace"),
     }
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n"
-                           f"{result['stderr'][-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(cmd)} failed ({proc.returncode}):\n{result['stderr'][-3000:]}"
+        )
     return result
 
 
@@ -149,8 +163,9 @@ def evict(folder: Path) -> None:
 
 
 def du(folder: Path) -> tuple[int, dict[str, int]]:
-    files = {p.relative_to(folder).as_posix(): p.stat().st_size
-             for p in folder.rglob("*") if p.is_file()}
+    files = {
+        p.relative_to(folder).as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()
+    }
     return sum(files.values()), files
 
 
@@ -173,16 +188,17 @@ def corpus_for(out: Path, size: int, workers: int) -> dict:
 def extra_batch(out: Path, workers: int) -> Path:
     folder = out / f"extra-{EXTRA_ARTICLES}"
     if not (folder / "manifest.json").exists():
-        articles = [(generate.EXTRA_BASE + i, generate.paragraph_count(generate.EXTRA_BASE + i))
-                    for i in range(EXTRA_ARTICLES)]
+        articles = [
+            (generate.EXTRA_BASE + i, generate.paragraph_count(generate.EXTRA_BASE + i))
+            for i in range(EXTRA_ARTICLES)
+        ]
         generate.write_corpus(folder, articles, "extra", "x", workers)
     return folder
 
 
 def build_index(corpus: Path, index: Path, out: Path) -> dict:
     shutil.rmtree(index, ignore_errors=True)
-    m = measure([*newsbot(), "index", "build", "--corpus", str(corpus), "--index", str(index)],
-                out)
+    m = measure([*newsbot(), "index", "build", "--corpus", str(corpus), "--index", str(index)], out)
     said = re.search(r"in ([\d.]+) s", m["stdout"])
     m["reported_s"] = float(said.group(1)) if said else None
     size, files = du(index)
@@ -192,8 +208,18 @@ def build_index(corpus: Path, index: Path, out: Path) -> dict:
 
 
 def cold_start(corpus: Path, index: Path, question: str, out: Path, runs: int) -> dict:
-    cmd = [*newsbot(), "ask", question, "--corpus", str(corpus), "--index", str(index),
-           "--engine", "sparse", "--json"]
+    cmd = [
+        *newsbot(),
+        "ask",
+        question,
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(index),
+        "--engine",
+        "sparse",
+        "--json",
+    ]
     timed(cmd, out)  # warm the page cache and the bytecode cache; not counted
     warm = [timed(cmd, out)[0] for _ in range(runs)]
     evicted = []
@@ -204,8 +230,13 @@ def cold_start(corpus: Path, index: Path, question: str, out: Path, runs: int) -
     evict(index)
     phases_evicted = probe("phases", [str(corpus), str(index), question], out)
     python_only = [timed([sys.executable, "-c", "pass"], out)[0] for _ in range(3)]
-    return {"warm_s": warm, "evicted_s": evicted, "phases": phases,
-            "phases_evicted": phases_evicted, "bare_python_s": min(python_only)}
+    return {
+        "warm_s": warm,
+        "evicted_s": evicted,
+        "phases": phases,
+        "phases_evicted": phases_evicted,
+        "bare_python_s": min(python_only),
+    }
 
 
 def add_batch(corpus: Path, index: Path, extra: Path, out: Path, runs: int) -> dict:
@@ -215,10 +246,12 @@ def add_batch(corpus: Path, index: Path, extra: Path, out: Path, runs: int) -> d
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(index, copy)  # the built index stays as it is for other steps
         files = sorted(str(p) for p in extra.glob("*.jsonl"))
-        m = measure([*newsbot(), "index", "add", *files, "--corpus", str(corpus),
-                     "--index", str(copy)], out)
-        said = re.search(r"Added ([\d,]+) articles \(([\d,]+) passages\).* in ([\d.]+) s",
-                         m["stdout"])
+        m = measure(
+            [*newsbot(), "index", "add", *files, "--corpus", str(corpus), "--index", str(copy)], out
+        )
+        said = re.search(
+            r"Added ([\d,]+) articles \(([\d,]+) passages\).* in ([\d.]+) s", m["stdout"]
+        )
         if said:
             m["added_articles"] = int(said.group(1).replace(",", ""))
             m["added_passages"] = int(said.group(2).replace(",", ""))
@@ -269,7 +302,8 @@ def summarise(run: dict) -> dict:
     s["ask_max_ms"] = float(per_q.max())
     first = times[0]
     s["ask_first_pass_p50_ms"], s["ask_first_pass_p95_ms"], s["ask_first_pass_p99_ms"] = (
-        pct(first, q) for q in (50, 95, 99))
+        pct(first, q) for q in (50, 95, 99)
+    )
     s["ask_p50_spread_ms"] = (min(sv["p50_ms_per_run"]), max(sv["p50_ms_per_run"]))
     s["no_answer"] = sum(a["no_answer"] for a in sv["answers"])
     s["questions"] = len(sv["answers"])
@@ -314,8 +348,7 @@ ROWS = [  # (label, key, format)
     ("corpus size (MB, .jsonl)", "corpus_mb", "{:,.1f}"),
     ("build: wall time (s, median of runs)", "build_s", "{:,.1f}"),
     ("build: fastest / slowest run (s)", "build_spread_s", "{0[0]:,.1f} / {0[1]:,.1f}"),
-    ("build: CPU used meanwhile by the rest of the machine (s)", "build_others_cpu_s",
-     "{:,.1f}"),
+    ("build: CPU used meanwhile by the rest of the machine (s)", "build_others_cpu_s", "{:,.1f}"),
     ("build: paragraphs/s", "build_par_per_s", "{:,.0f}"),
     ("build: MB/s", "build_mb_per_s", "{:,.2f}"),
     ("build: CPU time, all processes (s)", "build_cpu_s", "{:,.1f}"),
@@ -339,8 +372,11 @@ ROWS = [  # (label, key, format)
     ("ask p99 (ms)", "ask_p99_ms", "{:.2f}"),
     ("ask mean (ms)", "ask_mean_ms", "{:.2f}"),
     ("ask p50, lowest / highest serving run (ms)", "ask_p50_spread_ms", "{0[0]:.2f} / {0[1]:.2f}"),
-    ("ask first pass p50 / p95 (ms)", ("ask_first_pass_p50_ms", "ask_first_pass_p95_ms"),
-     "{:.2f} / {:.2f}"),
+    (
+        "ask first pass p50 / p95 (ms)",
+        ("ask_first_pass_p50_ms", "ask_first_pass_p95_ms"),
+        "{:.2f} / {:.2f}",
+    ),
     ("questions with no_answer", ("no_answer", "questions"), "{}/{}"),
     ("rank-bm25: questions timed", ("bm25_compared", "bm25_questions"), "{}/{}"),
     ("rank-bm25: p50 / p95 (ms)", ("bm25_p50_ms", "bm25_p95_ms"), "{:,.1f} / {:,.1f}"),
@@ -390,13 +426,14 @@ def table(results: dict) -> str:
         if first in marks or (first == "agree" and "agree_share" in marks):
             limit, ok = marks.get(first) or marks["agree_share"]
             target = ("all" if first == "agree" else limit) + (" ✅" if ok else " ❌")
-        lines.append("| " + " | ".join([name, *(cell(s, key, fmt) for s in runs), target])
-                     + " |")
+        lines.append("| " + " | ".join([name, *(cell(s, key, fmt) for s in runs), target]) + " |")
     m = results["machine"]
     lines.append("")
-    lines.append(f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']:.0f} GB RAM, "
-                 f"Linux {m['kernel']}; Python {m['python']}, numpy {m['numpy']}, "
-                 f"rank-bm25 {m['rank_bm25']}, nltk {m['nltk']}; newsbot at {m['commit']}.")
+    lines.append(
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']:.0f} GB RAM, "
+        f"Linux {m['kernel']}; Python {m['python']}, numpy {m['numpy']}, "
+        f"rank-bm25 {m['rank_bm25']}, nltk {m['nltk']}; newsbot at {m['commit']}."
+    )
     return "\n".join(lines)
 
 
@@ -411,8 +448,9 @@ def machine() -> dict:
         pass
     from importlib.metadata import version
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     damon = Path("/sys/kernel/mm/damon/admin/kdamonds/0/state")
     try:
         damon_state = damon.read_text().strip()
@@ -420,10 +458,16 @@ def machine() -> dict:
         damon_state = "absent"
     return {
         "damon_kdamond_0": damon_state,  # proactive reclaim can evict idle page cache
-        "cpu": cpu, "cores": os.cpu_count(), "ram_gb": psutil.virtual_memory().total / 2**30,
-        "kernel": platform.release(), "python": platform.python_version(),
-        "numpy": np.__version__, "rank_bm25": version("rank-bm25"), "nltk": version("nltk"),
-        "psutil": psutil.__version__, "commit": commit,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": psutil.virtual_memory().total / 2**30,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "rank_bm25": version("rank-bm25"),
+        "nltk": version("nltk"),
+        "psutil": psutil.__version__,
+        "commit": commit,
     }
 
 
@@ -457,24 +501,36 @@ def run_size(size: int, out: Path, args, questions: Path, warmup: Path, extra: P
         step(f"building the index (newsbot index build), run {i + 1} of {args.build_runs}")
         builds.append(build_index(corpus_dir, index, out))
         print(f"[{name}] built in {builds[-1]['wall_s']:.1f} s", flush=True)
-    run["build"] = {**builds[(len(builds) - 1) // 2],  # a middle run
-                    "runs_wall_s": [b["wall_s"] for b in builds],
-                    "runs_others_cpu_s": [b["others_cpu_s"] for b in builds],
-                    "peak_rss_sum_mb": max(b["peak_rss_sum_mb"] for b in builds)}
+    run["build"] = {
+        **builds[(len(builds) - 1) // 2],  # a middle run
+        "runs_wall_s": [b["wall_s"] for b in builds],
+        "runs_others_cpu_s": [b["others_cpu_s"] for b in builds],
+        "peak_rss_sum_mb": max(b["peak_rss_sum_mb"] for b in builds),
+    }
     first_question = json.loads(questions.read_text("utf-8"))[0]["question"]
     step("cold starts (newsbot ask)")
     run["cold"] = cold_start(corpus_dir, index, first_question, out, args.cold_runs)
     step(f"serving processes: {args.serve_runs} x (200 questions x 3 passes)")
-    serves = [probe("serve", [str(corpus_dir), str(index), str(questions), str(warmup)], out)
-              for _ in range(args.serve_runs)]
-    run["serve"] = {**serves[0], "times_s": [t for r in serves for t in r["times_s"]],
-                    "runs": len(serves), "maxrss_mb": max(r["maxrss_mb"] for r in serves),
-                    "p50_ms_per_run": [pct(np.median(np.asarray(r["times_s"]) * 1000, axis=0),
-                                           50) for r in serves]}
+    serves = [
+        probe("serve", [str(corpus_dir), str(index), str(questions), str(warmup)], out)
+        for _ in range(args.serve_runs)
+    ]
+    run["serve"] = {
+        **serves[0],
+        "times_s": [t for r in serves for t in r["times_s"]],
+        "runs": len(serves),
+        "maxrss_mb": max(r["maxrss_mb"] for r in serves),
+        "p50_ms_per_run": [
+            pct(np.median(np.asarray(r["times_s"]) * 1000, axis=0), 50) for r in serves
+        ],
+    }
     limit = args.bm25_limit if args.bm25_limit and size >= args.bm25_limit_from else None
     step(f"rank-bm25 comparison ({'first ' + str(limit) if limit else 'all'} questions)")
-    run["bm25"] = probe("bm25", [str(corpus_dir), str(index), str(questions),
-                                 *(["--limit", str(limit)] if limit else [])], out)
+    run["bm25"] = probe(
+        "bm25",
+        [str(corpus_dir), str(index), str(questions), *(["--limit", str(limit)] if limit else [])],
+        out,
+    )
     step(f"adding {EXTRA_ARTICLES:,} articles (newsbot index add)")
     run["add"] = add_batch(corpus_dir, index, extra, out, args.add_runs)
     run["summary"] = summarise(run)
@@ -484,27 +540,60 @@ def run_size(size: int, out: Path, args, questions: Path, warmup: Path, extra: P
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--sizes", default="10k,100k,1M",
-                   help="paragraph counts, comma-separated (default 10k,100k,1M)")
-    p.add_argument("--out", type=Path, default=HERE / "out",
-                   help="where corpora, indexes and results go (default benchmarks/out)")
+    p.add_argument(
+        "--sizes",
+        default="10k,100k,1M",
+        help="paragraph counts, comma-separated (default 10k,100k,1M)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "out",
+        help="where corpora, indexes and results go (default benchmarks/out)",
+    )
     p.add_argument("--cold-runs", type=int, default=5, help="timed cold starts (default 5)")
-    p.add_argument("--build-runs", type=int, default=2,
-                   help="timed builds per size; the table gives the median (default 2)")
-    p.add_argument("--serve-runs", type=int, default=3,
-                   help="serving processes, each timing 3 passes over the questions (default 3)")
+    p.add_argument(
+        "--build-runs",
+        type=int,
+        default=2,
+        help="timed builds per size; the table gives the median (default 2)",
+    )
+    p.add_argument(
+        "--serve-runs",
+        type=int,
+        default=3,
+        help="serving processes, each timing 3 passes over the questions (default 3)",
+    )
     p.add_argument("--add-runs", type=int, default=1, help="timed adds (default 1)")
-    p.add_argument("--bm25-limit", type=int, default=0,
-                   help="run rank-bm25 over the first N questions only (it takes ~2 s a "
-                        "question at 1M) ... (default 0: all 200)")
-    p.add_argument("--bm25-limit-from", type=generate.parse_size, default="1M",
-                   help="... at this size and above (default 1M)")
-    p.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
-                   help="processes for generating corpora (the build picks its own)")
-    p.add_argument("--delete-index", action="store_true",
-                   help="delete each size's index when done with it (default: keep it)")
-    p.add_argument("--report-only", action="store_true",
-                   help="print the table of OUT/results.json again (and rewrite results.md)")
+    p.add_argument(
+        "--bm25-limit",
+        type=int,
+        default=0,
+        help="run rank-bm25 over the first N questions only (it takes ~2 s a "
+        "question at 1M) ... (default 0: all 200)",
+    )
+    p.add_argument(
+        "--bm25-limit-from",
+        type=generate.parse_size,
+        default="1M",
+        help="... at this size and above (default 1M)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=min(os.cpu_count() or 1, 4),
+        help="processes for generating corpora (the build picks its own)",
+    )
+    p.add_argument(
+        "--delete-index",
+        action="store_true",
+        help="delete each size's index when done with it (default: keep it)",
+    )
+    p.add_argument(
+        "--report-only",
+        action="store_true",
+        help="print the table of OUT/results.json again (and rewrite results.md)",
+    )
     args = p.parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -519,8 +608,7 @@ def main(argv: list[str] | None = None) -> int:
 
     questions, warmup = out / "questions.json", out / "warmup.json"
     questions.write_text(json.dumps(generate.make_questions(200), indent=1) + "\n", "utf-8")
-    warmup.write_text(json.dumps(generate.make_questions(50, "warmup"), indent=1) + "\n",
-                      "utf-8")
+    warmup.write_text(json.dumps(generate.make_questions(50, "warmup"), indent=1) + "\n", "utf-8")
     extra = extra_batch(out, args.workers)
 
     results_path = out / "results.json"

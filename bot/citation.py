@@ -5,8 +5,7 @@ from __future__ import annotations
 from index.models import Article
 
 
-def citation_parts(article: Article, paragraph: int, attribution: str | None = None
-                   ) -> list[str]:
+def citation_parts(article: Article, paragraph: int, attribution: str | None = None) -> list[str]:
     """["Title", "Source", "2021-02-07", "paragraph 4 of 20", "attributed to The union"],
     each part only when it is known; the title always first."""
     parts = [article.title]

@@ -11,10 +11,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.config import Settings, load_settings
 from index.errors import NewsbotError
 from index.models import answer_dict, article_dict
-
-from .config import Settings, load_settings
 
 EXIT_ERROR = 1
 EXAMPLE = 'newsbot ask "when do K-5 students return?"'
@@ -23,15 +22,23 @@ EXAMPLE = 'newsbot ask "when do K-5 students return?"'
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("corpus and index")
-    group.add_argument("--corpus", metavar="PATH",
-                       help="folder (or file) of articles; env NEWSBOT_CORPUS; "
-                            "default: the seed articles shipped with newsbot")
-    group.add_argument("--index", metavar="PATH",
-                       help="folder for the saved index; env NEWSBOT_INDEX; "
-                            "default: a cache folder per corpus")
-    group.add_argument("--engine", choices=("auto", "okapi", "sparse"),
-                       help="scoring engine; env NEWSBOT_ENGINE; default: auto (rank-bm25 "
-                            "up to 20,000 passages, the sparse engine above)")
+    group.add_argument(
+        "--corpus",
+        metavar="PATH",
+        help="folder (or file) of articles; env NEWSBOT_CORPUS; "
+        "default: the seed articles shipped with newsbot",
+    )
+    group.add_argument(
+        "--index",
+        metavar="PATH",
+        help="folder for the saved index; env NEWSBOT_INDEX; default: a cache folder per corpus",
+    )
+    group.add_argument(
+        "--engine",
+        choices=("auto", "okapi", "sparse"),
+        help="scoring engine; env NEWSBOT_ENGINE; default: auto (rank-bm25 "
+        "up to 20,000 passages, the sparse engine above)",
+    )
     return common
 
 
@@ -40,49 +47,76 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
         description="Answer questions with passages quoted from your newsroom's own articles, "
-                    "each with its citation. newsbot never writes text of its own.",
+        "each with its citation. newsbot never writes text of its own.",
         epilog=f"Example: {EXAMPLE}\nSettings can also come from a .env file; see .env.example.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    ask = sub.add_parser("ask", parents=[common], help="answer a question with cited passages",
-                         description="Quote the passages that best answer QUESTION, each with "
-                                     "its article, date and paragraph.")
-    ask.add_argument("question", metavar="QUESTION",
-                     help='the question, in quotes; "-" reads one question per line from stdin')
-    ask.add_argument("--top", type=_positive, default=3, metavar="K",
-                     help="how many passages to quote (default 3)")
-    ask.add_argument("--json", action="store_true",
-                     help="print JSON (JSON Lines with -) instead of text")
+    ask = sub.add_parser(
+        "ask",
+        parents=[common],
+        help="answer a question with cited passages",
+        description="Quote the passages that best answer QUESTION, each with "
+        "its article, date and paragraph.",
+    )
+    ask.add_argument(
+        "question",
+        metavar="QUESTION",
+        help='the question, in quotes; "-" reads one question per line from stdin',
+    )
+    ask.add_argument(
+        "--top",
+        type=_positive,
+        default=3,
+        metavar="K",
+        help="how many passages to quote (default 3)",
+    )
+    ask.add_argument(
+        "--json", action="store_true", help="print JSON (JSON Lines with -) instead of text"
+    )
     ask.set_defaults(run=cmd_ask)
 
-    fc = sub.add_parser("factcheck", parents=[common],
-                        help="set a claim's figures against the archive's passages",
-                        description="Quote the passages that best match CLAIM, each with the "
-                                    "claim's figures checked against its own (same, differs, "
-                                    "not stated) and who the passage attributes it to. "
-                                    "newsbot writes no verdict.")
+    fc = sub.add_parser(
+        "factcheck",
+        parents=[common],
+        help="set a claim's figures against the archive's passages",
+        description="Quote the passages that best match CLAIM, each with the "
+        "claim's figures checked against its own (same, differs, "
+        "not stated) and who the passage attributes it to. "
+        "newsbot writes no verdict.",
+    )
     fc.add_argument("claim", metavar="CLAIM", help="the sentence to check, in quotes")
-    fc.add_argument("--top", type=_positive, default=3, metavar="K",
-                    help="how many passages to check against (default 3)")
+    fc.add_argument(
+        "--top",
+        type=_positive,
+        default=3,
+        metavar="K",
+        help="how many passages to check against (default 3)",
+    )
     fc.add_argument("--json", action="store_true", help="print JSON instead of text")
     fc.set_defaults(run=cmd_factcheck)
 
-    index = sub.add_parser("index", help="build or inspect the saved index",
-                           description="The index is rebuilt by itself when the corpus changes;"
-                                       " these commands do it explicitly.")
+    index = sub.add_parser(
+        "index",
+        help="build or inspect the saved index",
+        description="The index is rebuilt by itself when the corpus changes;"
+        " these commands do it explicitly.",
+    )
     isub = index.add_subparsers(dest="action", metavar="ACTION", required=True)
-    ibuild = isub.add_parser("build", parents=[common], help="analyse the corpus and save the "
-                             "index from scratch")
+    ibuild = isub.add_parser(
+        "build", parents=[common], help="analyse the corpus and save the index from scratch"
+    )
     ibuild.set_defaults(run=cmd_index_build)
     iinfo = isub.add_parser("info", parents=[common], help="where the index is and what it holds")
     iinfo.set_defaults(run=cmd_index_info)
-    iverify = isub.add_parser("verify", parents=[common],
-                              help="check every file of the index against its checksum")
+    iverify = isub.add_parser(
+        "verify", parents=[common], help="check every file of the index against its checksum"
+    )
     iverify.set_defaults(run=cmd_index_verify)
-    iadd = isub.add_parser("add", parents=[common], help="index new article files without a "
-                           "full rebuild")
+    iadd = isub.add_parser(
+        "add", parents=[common], help="index new article files without a full rebuild"
+    )
     iadd.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
     iadd.set_defaults(run=cmd_index_add)
 
@@ -90,24 +124,33 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument("--json", action="store_true", help="print JSON")
     sources.set_defaults(run=cmd_sources)
 
-    ev = sub.add_parser("eval", parents=[common], help="measure answer quality on a question set",
-                        description="Print hit@1, hit@3 and MRR@10 for a JSON Lines question "
-                                    "set (see tests/data/dev_questions.jsonl).")
+    ev = sub.add_parser(
+        "eval",
+        parents=[common],
+        help="measure answer quality on a question set",
+        description="Print hit@1, hit@3 and MRR@10 for a JSON Lines question "
+        "set (see tests/data/dev_questions.jsonl).",
+    )
     ev.add_argument("file", metavar="FILE", type=Path, help="questions, one JSON object a line")
     ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
     ev.set_defaults(run=cmd_eval)
 
     serve = sub.add_parser(
-        "serve", parents=[common], help="run the Slack bot",
+        "serve",
+        parents=[common],
+        help="run the Slack bot",
         description="Answer in Slack: Socket Mode when SLACK_APP_TOKEN is set (no public URL "
-                    "needed), or HTTP with --http (Events API, commands and interactivity on "
-                    "/slack/events, GET /healthz). See \"Connect to Slack\" in the README.")
+        "needed), or HTTP with --http (Events API, commands and interactivity on "
+        '/slack/events, GET /healthz). See "Connect to Slack" in the README.',
+    )
     serve.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
-    serve.add_argument("--port", type=int, metavar="N",
-                       help="HTTP port (default: env PORT, else 3000)")
+    serve.add_argument(
+        "--port", type=int, metavar="N", help="HTTP port (default: env PORT, else 3000)"
+    )
     serve.add_argument("--host", default="0.0.0.0", help="HTTP address (default 0.0.0.0)")
-    serve.add_argument("--threads", type=_positive, default=8, metavar="N",
-                       help="HTTP worker threads (default 8)")
+    serve.add_argument(
+        "--threads", type=_positive, default=8, metavar="N", help="HTTP worker threads (default 8)"
+    )
     serve.set_defaults(run=cmd_serve)
     return parser
 
@@ -151,23 +194,27 @@ def _progress() -> Callable[[int, int], None] | None:
         pct = 100 * done // total
         bar = "#" * (pct // 4)
         end = "\n" if done >= total else ""
-        print(f"\rIndexing [{bar:<25}] {pct:3d}%  {done / 1e6:,.1f} of {total / 1e6:,.1f} MB",
-              end=end, file=sys.stderr, flush=True)
+        print(
+            f"\rIndexing [{bar:<25}] {pct:3d}%  {done / 1e6:,.1f} of {total / 1e6:,.1f} MB",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
 
     return show
 
 
 def _searcher(settings: Settings):
-    from index.search import Searcher
+    from index.archive import open_searcher
 
-    return Searcher.open(settings.index, _say, progress=_progress(), on_problems=_warn_problems)
+    return open_searcher(settings.index, _say, progress=_progress(), on_problems=_warn_problems)
 
 
 # ------------------------------------------------------------------ commands
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .terminal import render_answer
+    from bot.terminal import render_answer
 
     settings = _settings(args)
     searcher = _searcher(settings)
@@ -186,16 +233,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         print(render_answer(answer))
         if settings.bot_token is None:
-            _say('\nTo ask in Slack: follow "Connect to Slack" in README.md (manifest.yml, '
-                 "SLACK_BOT_TOKEN and SLACK_APP_TOKEN in .env), then run `newsbot serve`.")
+            _say(
+                '\nTo ask in Slack: follow "Connect to Slack" in README.md (manifest.yml, '
+                "SLACK_BOT_TOKEN and SLACK_APP_TOKEN in .env), then run `newsbot serve`."
+            )
     return 0
 
 
 def cmd_factcheck(args: argparse.Namespace) -> int:
-    from index.factcheck import factcheck
+    from bot.terminal import render_factcheck
+    from index.factcheck.check import factcheck
     from index.models import factcheck_dict
-
-    from .terminal import render_factcheck
 
     searcher = _searcher(_settings(args))
     result = factcheck(searcher, args.claim, top=args.top)
@@ -207,7 +255,7 @@ def cmd_factcheck(args: argparse.Namespace) -> int:
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    from index import build, store
+    from index.storage import build, store
 
     settings = _settings(args)
     with store.locked(settings.index.index_dir):
@@ -218,10 +266,10 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 
 def cmd_index_add(args: argparse.Namespace) -> int:
-    from index import build, store
     from index.errors import CorpusError
-    from index.freshness import open_index
     from index.models import Problem
+    from index.storage import build, store
+    from index.storage.freshness import open_index
 
     settings = _settings(args)
     for path in args.paths:
@@ -236,15 +284,18 @@ def cmd_index_add(args: argparse.Namespace) -> int:
         new = [f for f in files if f.rel not in known]
         changed = [f for f in files if f.rel in known and known[f.rel] != [f.size, f.mtime_ns]]
         if changed:
-            _say(f"{len(changed)} of these files changed since they were indexed; "
-                 "`newsbot index build` re-reads them.")
+            _say(
+                f"{len(changed)} of these files changed since they were indexed; "
+                "`newsbot index build` re-reads them."
+            )
         if not new:
             _warn_problems(problems)
             print("Nothing new to add: every file given is already indexed.")
             return 0
         report = build.add(settings.index, base, new, _progress())
-        build.remember_added(settings.index.index_dir,
-                             [f.path.resolve() for f in new if Path(f.rel).is_absolute()])
+        build.remember_added(
+            settings.index.index_dir, [f.path.resolve() for f in new if Path(f.rel).is_absolute()]
+        )
     report.problems[:0] = problems
     _warn_problems(report.problems)
     print(_summary(report, settings))
@@ -259,10 +310,12 @@ def _summary(report, settings: Settings) -> str:
     if report.skipped_lines:
         skipped.append(f"{report.skipped_lines} line(s) skipped")
     tail = f"; {', '.join(skipped)} (see warnings above)" if skipped else "; nothing skipped"
-    return (f"{verb} {report.articles:,} articles ({report.passages:,} passages) from "
-            f"{report.files:,} file(s) in {report.seconds:.1f} s{tail}.\n"
-            f"Index: {settings.index.index_dir} "
-            f"({report.total_articles:,} articles, {report.total_passages:,} passages in all)")
+    return (
+        f"{verb} {report.articles:,} articles ({report.passages:,} passages) from "
+        f"{report.files:,} file(s) in {report.seconds:.1f} s{tail}.\n"
+        f"Index: {settings.index.index_dir} "
+        f"({report.total_articles:,} articles, {report.total_passages:,} passages in all)"
+    )
 
 
 def cmd_index_info(args: argparse.Namespace) -> int:
@@ -270,28 +323,34 @@ def cmd_index_info(args: argparse.Namespace) -> int:
     searcher = _searcher(settings)
     meta = searcher.index.meta
     counts = meta["counts"]
-    print(f"index:     {settings.index.index_dir}\n"
-          f"corpus:    {meta['corpus']}\n"
-          f"built:     {meta['built']}\n"
-          f"articles:  {counts['articles']:,}\n"
-          f"passages:  {counts['passages']:,}\n"
-          f"terms:     {counts['terms']:,}\n"
-          f"engine:    {searcher.engine.name}")
+    print(
+        f"index:     {settings.index.index_dir}\n"
+        f"corpus:    {meta['corpus']}\n"
+        f"built:     {meta['built']}\n"
+        f"articles:  {counts['articles']:,}\n"
+        f"passages:  {counts['passages']:,}\n"
+        f"terms:     {counts['terms']:,}\n"
+        f"engine:    {searcher.engine.name}"
+    )
     return 0
 
 
 def cmd_index_verify(args: argparse.Namespace) -> int:
-    from index import store
+    from index.storage import store
 
     settings = _settings(args)
     index = store.load(settings.index.index_dir, verify="size")
     bad = store.verify_all(index)
     if bad:
-        _say(f"newsbot: the index is damaged ({', '.join(bad)}); "
-             "run `newsbot index build` to rebuild it.")
+        _say(
+            f"newsbot: the index is damaged ({', '.join(bad)}); "
+            "run `newsbot index build` to rebuild it."
+        )
         return EXIT_ERROR
-    print(f"The index at {settings.index.index_dir} is sound "
-          f"({len(index.meta['files_written'])} files checked).")
+    print(
+        f"The index at {settings.index.index_dir} is sound "
+        f"({len(index.meta['files_written'])} files checked)."
+    )
     return 0
 
 
@@ -304,8 +363,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
     counts = np.bincount(np.asarray(index.passage_article), minlength=index.n_articles)
     articles = searcher.sources()
     if args.json:
-        rows = [{**article_dict(a), "passages": int(n), "paragraphs": a.paragraphs}
-                for a, n in zip(articles, counts, strict=True)]
+        rows = [
+            {**article_dict(a), "passages": int(n), "paragraphs": a.paragraphs}
+            for a, n in zip(articles, counts, strict=True)
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for article, n in zip(articles, counts, strict=True):
@@ -325,27 +386,37 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return 0
     n = report.answerable
-    print(f"questions:    {len(questions)} ({n} answerable, {report.no_answer_total} no-answer)\n"
-          f"hit@1:        {report.hit1}/{n}\n"
-          f"hit@3:        {report.hit3}/{n}\n"
-          f"MRR@10:       {report.mrr:.3f}\n"
-          f"no_answer:    {report.no_answer_correct}/{report.no_answer_total} correct\n"
-          f"boilerplate:  {report.boilerplate_quoted} quoted\n"
-          f"duplicates:   {report.duplicate_top3} top-3 lists with the same text twice")
+    print(
+        f"questions:    {len(questions)} ({n} answerable, {report.no_answer_total} no-answer)\n"
+        f"hit@1:        {report.hit1}/{n}\n"
+        f"hit@3:        {report.hit3}/{n}\n"
+        f"MRR@10:       {report.mrr:.3f}\n"
+        f"no_answer:    {report.no_answer_correct}/{report.no_answer_total} correct\n"
+        f"boilerplate:  {report.boilerplate_quoted} quoted\n"
+        f"duplicates:   {report.duplicate_top3} top-3 lists with the same text twice"
+    )
     for failure in report.failures:
         first = (failure.first or "(nothing)").replace("\n", " ")
-        print(f"\n✗ {failure.id}: {failure.question}\n  {failure.problem}; first: "
-              f"{first[:160]}{'…' if len(first) > 160 else ''}")
+        print(
+            f"\n✗ {failure.id}: {failure.question}\n  {failure.problem}; first: "
+            f"{first[:160]}{'…' if len(first) > 160 else ''}"
+        )
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import serve
+    from bot.slack.server import serve
 
     settings = _settings(args)
     try:
-        serve(settings, http=args.http, host=args.host, port=args.port or settings.port,
-              threads=args.threads, notify=_say)
+        serve(
+            settings,
+            http=args.http,
+            host=args.host,
+            port=args.port or settings.port,
+            threads=args.threads,
+            notify=_say,
+        )
     except KeyboardInterrupt:
         _say("newsbot stopped.")
     return 0
@@ -373,8 +444,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # a bug: one line for the user, the traceback on request
         if os.environ.get("NEWSBOT_DEBUG"):
             raise
-        _say(f"newsbot: unexpected error ({type(err).__name__}: {err}). "
-             "Run again with NEWSBOT_DEBUG=1 to see the traceback, and please report it.")
+        _say(
+            f"newsbot: unexpected error ({type(err).__name__}: {err}). "
+            "Run again with NEWSBOT_DEBUG=1 to see the traceback, and please report it."
+        )
         return EXIT_ERROR
 
 

@@ -14,9 +14,9 @@ from urllib.parse import urlparse
 
 from dotenv import load_dotenv
 
-from index.corpus import default_corpus
 from index.errors import ConfigError
-from index.settings import ENGINES, IndexSettings, default_index_dir
+from index.ingest.corpus import default_corpus
+from index.storage.settings import ENGINES, IndexSettings, default_index_dir
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -60,13 +60,21 @@ class Settings:
     @property
     def secrets(self) -> list[str]:
         """Every secret value, for scrubbing logs."""
-        return [s.reveal() for s in (self.bot_token, self.app_token, self.signing_secret)
-                if s is not None]
+        return [
+            s.reveal()
+            for s in (self.bot_token, self.app_token, self.signing_secret)
+            if s is not None
+        ]
 
 
-def load_settings(env: dict[str, str] | None = None, *, corpus: str | None = None,
-                  index: str | None = None, engine: str | None = None,
-                  dotenv: Path | None = Path(".env")) -> Settings:
+def load_settings(
+    env: dict[str, str] | None = None,
+    *,
+    corpus: str | None = None,
+    index: str | None = None,
+    engine: str | None = None,
+    dotenv: Path | None = Path(".env"),
+) -> Settings:
     """Settings from `env` (default: os.environ after loading `.env`), options winning."""
     if env is None:
         if dotenv is not None and dotenv.is_file():
@@ -82,16 +90,23 @@ def load_settings(env: dict[str, str] | None = None, *, corpus: str | None = Non
     index_dir = Path(index_value).expanduser() if index_value else default_index_dir(corpus_path)
     engine_name = (engine or get("NEWSBOT_ENGINE") or "auto").lower()
     if engine_name not in ENGINES:
-        raise ConfigError(f"NEWSBOT_ENGINE must be one of {', '.join(ENGINES)}, "
-                          f"not {engine_name!r}.")
+        raise ConfigError(
+            f"NEWSBOT_ENGINE must be one of {', '.join(ENGINES)}, not {engine_name!r}."
+        )
     boilerplate = _file(get("NEWSBOT_BOILERPLATE"), "NEWSBOT_BOILERPLATE")
     aliases = _file(get("NEWSBOT_ALIASES"), "NEWSBOT_ALIASES")
     workers = _int(get("NEWSBOT_WORKERS") or "0", "NEWSBOT_WORKERS", 0, 64)
     state = get("NEWSBOT_STATE")
     state_path = Path(state).expanduser() if state else _data_home() / "newsbot" / "state.sqlite3"
     return Settings(
-        index=IndexSettings(corpus=corpus_path, index_dir=index_dir, boilerplate=boilerplate,
-                            aliases=aliases, engine=engine_name, workers=workers),
+        index=IndexSettings(
+            corpus=corpus_path,
+            index_dir=index_dir,
+            boilerplate=boilerplate,
+            aliases=aliases,
+            engine=engine_name,
+            workers=workers,
+        ),
         state_path=state_path,
         bot_token=_token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", "xoxb-"),
         app_token=_token(get("SLACK_APP_TOKEN"), "SLACK_APP_TOKEN", "xapp-"),
@@ -99,10 +114,12 @@ def load_settings(env: dict[str, str] | None = None, *, corpus: str | None = Non
         slack_api_url=_api_url(get("SLACK_API_URL")),
         port=_int(get("PORT") or "3000", "PORT", 1, 65535),
         log_level=_level(get("NEWSBOT_LOG_LEVEL") or "INFO"),
-        watch_seconds=_number(get("NEWSBOT_WATCH_SECONDS") or "60", "NEWSBOT_WATCH_SECONDS",
-                              0, 86400),
-        slack_timeout=_number(get("NEWSBOT_SLACK_TIMEOUT") or "10", "NEWSBOT_SLACK_TIMEOUT",
-                              0.1, 300),
+        watch_seconds=_number(
+            get("NEWSBOT_WATCH_SECONDS") or "60", "NEWSBOT_WATCH_SECONDS", 0, 86400
+        ),
+        slack_timeout=_number(
+            get("NEWSBOT_SLACK_TIMEOUT") or "10", "NEWSBOT_SLACK_TIMEOUT", 0.1, 300
+        ),
     )
 
 
@@ -123,8 +140,10 @@ def _token(value: str | None, name: str, prefix: str) -> Secret | None:
     if value is None:
         return None
     if not value.startswith(prefix):
-        raise ConfigError(f"{name} should start with {prefix!r}; check you copied the right "
-                          "token from your Slack app's settings.")
+        raise ConfigError(
+            f"{name} should start with {prefix!r}; check you copied the right "
+            "token from your Slack app's settings."
+        )
     return Secret(value)
 
 
@@ -133,8 +152,9 @@ def _api_url(value: str | None) -> str:
         return DEFAULT_SLACK_API_URL
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"SLACK_API_URL must be an http(s) URL such as {DEFAULT_SLACK_API_URL},"
-                          f" not {value!r}.")
+        raise ConfigError(
+            f"SLACK_API_URL must be an http(s) URL such as {DEFAULT_SLACK_API_URL}, not {value!r}."
+        )
     return value if value.endswith("/") else value + "/"
 
 
@@ -159,6 +179,7 @@ def _bounded(value: str, name: str, low: float, high: float, kind: type, what: s
 def _level(value: str) -> str:
     level = value.upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError(f"NEWSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, "
-                          f"not {value!r}.")
+        raise ConfigError(
+            f"NEWSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {value!r}."
+        )
     return level

@@ -30,8 +30,9 @@ class RedactingFormatter(logging.Formatter):
 def configure(level: str, secrets: list[str], stream=None) -> logging.Handler:
     """Route all logging to `stream` (stderr) through the redacting formatter."""
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(RedactingFormatter(
-        secrets, "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        RedactingFormatter(secrets, "%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -9,9 +9,8 @@ import sys
 import textwrap
 from typing import TextIO
 
+from bot.citation import citation_parts
 from index.models import Answer, Article, FactCheck, Hit
-
-from .citation import citation_parts
 
 BOLD, RESET = "\033[1m", "\033[0m"
 
@@ -21,7 +20,7 @@ def use_color(stream: TextIO) -> bool:
 
 
 def citation(article: Article, paragraph: int, attribution: str | None = None) -> str:
-    """"Title · Source · 2021-02-07 · paragraph 4 of 20" (parts only when known)."""
+    """ "Title · Source · 2021-02-07 · paragraph 4 of 20" (parts only when known)."""
     return " · ".join(citation_parts(article, paragraph, attribution))
 
 
@@ -43,9 +42,12 @@ def render_hit(hit: Hit, color: bool, width: int, attribution: str | None = None
     lines = textwrap.wrap(hit.passage.text, wrap_width)
     body = emphasised("\n".join(lines), _shift(hit.passage.text, lines, hit.highlights), color)
     quoted = textwrap.indent(body, "   ")
-    cite = textwrap.fill(f"— {citation(hit.article, hit.passage.number, attribution)}",
-                         wrap_width,
-                         initial_indent="   ", subsequent_indent="     ")
+    cite = textwrap.fill(
+        f"— {citation(hit.article, hit.passage.number, attribution)}",
+        wrap_width,
+        initial_indent="   ",
+        subsequent_indent="     ",
+    )
     if hit.article.url:
         cite += f"\n     {hit.article.url}"
     return f"{hit.rank:>2}. {quoted.lstrip()}\n{cite}"
@@ -76,9 +78,11 @@ def render_answer(answer: Answer, stream: TextIO = sys.stdout) -> str:
     width = shutil.get_terminal_size((100, 24)).columns
     color = use_color(stream)
     if answer.no_answer:
-        return ("No passage in the archive answers this.\n"
-                "Tip: try the words a story would use (names, places, figures), "
-                "or see what is indexed with `newsbot sources`.")
+        return (
+            "No passage in the archive answers this.\n"
+            "Tip: try the words a story would use (names, places, figures), "
+            "or see what is indexed with `newsbot sources`."
+        )
     return "\n\n".join(render_hit(hit, color, width) for hit in answer.hits)
 
 
@@ -100,7 +104,10 @@ def render_factcheck(fact: FactCheck, stream: TextIO = sys.stdout) -> str:
         lines.append("")
         lines.append(render_hit(checked.hit, color, width, checked.attribution))
         for check in checked.checks:
-            said = (f" (passage: {check.passage_figure.text})"
-                    if check.passage_figure is not None and check.status == "conflict" else "")
+            said = (
+                f" (passage: {check.passage_figure.text})"
+                if check.passage_figure is not None and check.status == "conflict"
+                else ""
+            )
             lines.append(f"     {MARKS[check.status]}: {check.claim_figure.text}{said}")
     return "\n".join(lines)

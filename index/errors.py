@@ -1,10 +1,10 @@
 """The exceptions `index/` raises. The edges (CLI, Slack) turn them into one clear sentence.
 
-    NewsbotError
-    ├── CorpusError        the corpus path is missing, empty, or nothing in it could be read
-    ├── IndexStoreError    a saved index can't be used (corrupt, truncated, foreign, newer format)
-    │   └── IndexMissing   there is no index there yet
-    └── ConfigError        a setting is missing or malformed (names the setting)
+NewsbotError
+├── CorpusError        the corpus path is missing, empty, or nothing in it could be read
+├── IndexStoreError    a saved index can't be used (corrupt, truncated, foreign, newer format)
+│   └── IndexMissing   there is no index there yet
+└── ConfigError        a setting is missing or malformed (names the setting)
 """
 
 

@@ -6,7 +6,7 @@ File format, JSON Lines, one question per line:
   {"id": "x04", "question": "...", "boilerplate": ["snippet", ...]} no answer may quote these
 
 A passage is right when its text contains a gold snippet, compared after folding
-quotes, dashes, case and whitespace (`index.analysis.fold`).
+quotes, dashes, case and whitespace (`index.text.analysis.fold`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .analysis import fold
-from .errors import CorpusError
-from .search import Searcher
+from index.errors import CorpusError
+from index.retrieval.search import Searcher
+from index.text.analysis import fold
 
 DEPTH = 10  # MRR@10
 
@@ -80,8 +80,9 @@ def evaluate(searcher: Searcher, questions: list[dict]) -> EvalReport:
         for snippet in item.get("boilerplate", []):
             if any(fold(snippet) in f for f in folded):
                 report.boilerplate_quoted += 1
-                report.failures.append(Failure(qid, question, f"quoted boilerplate {snippet!r}",
-                                               first))
+                report.failures.append(
+                    Failure(qid, question, f"quoted boilerplate {snippet!r}", first)
+                )
         if item.get("no_answer"):
             report.no_answer_total += 1
             if answer.no_answer:
@@ -100,8 +101,13 @@ def evaluate(searcher: Searcher, questions: list[dict]) -> EvalReport:
         if rank is not None:
             report.mrr += 1 / rank
         if rank != 1:
-            where = "no_answer" if answer.no_answer else (
-                f"right passage at rank {rank}" if rank else "right passage not in the top 10")
+            where = (
+                "no_answer"
+                if answer.no_answer
+                else (
+                    f"right passage at rank {rank}" if rank else "right passage not in the top 10"
+                )
+            )
             report.failures.append(Failure(qid, question, where, first))
     if report.answerable:
         report.mrr = round(report.mrr / report.answerable, 4)

@@ -7,7 +7,7 @@ questions asked meanwhile are answered from the previous index, none fail. The o
 generation's files may be deleted from disk; its memory maps stay valid (POSIX) until
 the last question using them is answered.
 
-At start, an index too large to be checksummed at load (see index/store.py) is
+At start, an index too large to be checksummed at load (see index/storage/store.py) is
 checksummed in the same thread; if a file is damaged, the index is rebuilt and swapped.
 """
 
@@ -17,18 +17,23 @@ import logging
 import threading
 from collections.abc import Callable
 
-from . import build, store
-from .freshness import check
-from .models import Answer, Article
-from .search import Searcher
-from .settings import IndexSettings
+from index.models import Answer, Article
+from index.retrieval.search import Searcher
+from index.storage import build, store
+from index.storage.freshness import check
+from index.storage.settings import IndexSettings
 
 log = logging.getLogger("newsbot.index")
 
 
 class LiveSearcher:
-    def __init__(self, settings: IndexSettings, searcher: Searcher, interval: float = 60.0,
-                 on_swap: Callable[[Searcher], None] | None = None) -> None:
+    def __init__(
+        self,
+        settings: IndexSettings,
+        searcher: Searcher,
+        interval: float = 60.0,
+        on_swap: Callable[[Searcher], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.current = searcher
         self.interval = interval
@@ -38,8 +43,9 @@ class LiveSearcher:
         self._refresh_lock = threading.Lock()
 
     # the Searcher interface, answered by whichever index is current
-    def ask(self, question: str, top: int = 3, offset: int = 0,
-            optional: frozenset[str] = frozenset()) -> Answer:
+    def ask(
+        self, question: str, top: int = 3, offset: int = 0, optional: frozenset[str] = frozenset()
+    ) -> Answer:
         return self.current.ask(question, top, offset, optional)
 
     @property
@@ -57,8 +63,7 @@ class LiveSearcher:
 
     def start(self) -> None:
         if self._thread is None and self.interval > 0:
-            self._thread = threading.Thread(target=self._run, name="newsbot-index",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name="newsbot-index", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
@@ -99,8 +104,13 @@ class LiveSearcher:
         with self._refresh_lock:
             if self._superseded():
                 try:
-                    self._swap(Searcher(store.load(self.settings.index_dir),
-                                        self.settings.engine, aliases=self.settings.aliases))
+                    self._swap(
+                        Searcher(
+                            store.load(self.settings.index_dir),
+                            self.settings.engine,
+                            aliases=self.settings.aliases,
+                        )
+                    )
                     log.info("picked up the index another process wrote")
                 except Exception:
                     log.exception("could not load the index another process wrote")
@@ -118,29 +128,34 @@ class LiveSearcher:
             return self._rebuild(reason, staleness.added if staleness.rebuild is None else None)
 
     def _rebuild(self, reason: str, added=None) -> bool:
-        log.info("index update started: %s; answering from the previous index meanwhile",
-                 reason)
+        log.info("index update started: %s; answering from the previous index meanwhile", reason)
         try:
             with store.locked(self.settings.index_dir):
                 if added:
-                    report = build.add(self.settings, store.load(self.settings.index_dir),
-                                       added)
+                    report = build.add(self.settings, store.load(self.settings.index_dir), added)
                 else:
                     report = build.build(self.settings)
                 for problem in report.problems[:50]:
                     log.warning("skipped: %s", problem)
-                fresh = Searcher(store.load(self.settings.index_dir), self.settings.engine,
-                                 aliases=self.settings.aliases)
+                fresh = Searcher(
+                    store.load(self.settings.index_dir),
+                    self.settings.engine,
+                    aliases=self.settings.aliases,
+                )
         except Exception:
-            log.exception("index update failed (%s); still answering from the previous "
-                          "index", reason)
+            log.exception(
+                "index update failed (%s); still answering from the previous index", reason
+            )
             return False
         self._swap(fresh)
         return True
 
     def _swap(self, fresh: Searcher) -> None:
         self.current = fresh  # one assignment: every later question sees the new index
-        log.info("index in use: %s articles, %s passages", f"{fresh.index.n_articles:,}",
-                 f"{fresh.index.n_passages:,}")
+        log.info(
+            "index in use: %s articles, %s passages",
+            f"{fresh.index.n_articles:,}",
+            f"{fresh.index.n_passages:,}",
+        )
         if self.on_swap is not None:
             self.on_swap(fresh)

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .figures import Figure
+Value = int | float | str
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure as written in a text, with its normalised value and where it is."""
+
+    text: str  # as written, with its qualifier and unit noun: "25,000 members", "more than 70%"
+    kind: str  # one of index.factcheck.figures.KINDS
+    value: Value  # int/float for numbers, "MM-DD"/"YYYY-MM-DD" for dates, "K-5" for grades...
+    unit: str | None  # counts: stemmed noun; durations: "minute"...; money: "USD"; else None
+    start: int  # offsets into the original text
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,25 +129,38 @@ class FactCheck:
 
 
 def article_dict(article: Article) -> dict:
-    return {"id": article.id, "title": article.title, "source": article.source,
-            "url": article.url, "published": article.published, "path": article.path}
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published,
+        "path": article.path,
+    }
 
 
 def hit_dict(hit: Hit) -> dict:
-    return {"rank": hit.rank, "score": hit.score, "text": hit.passage.text,
-            "paragraph": hit.passage.number, "paragraphs": hit.article.paragraphs,
-            "article": article_dict(hit.article)}
+    return {
+        "rank": hit.rank,
+        "score": hit.score,
+        "text": hit.passage.text,
+        "paragraph": hit.passage.number,
+        "paragraphs": hit.article.paragraphs,
+        "article": article_dict(hit.article),
+    }
 
 
 def answer_dict(answer: Answer) -> dict:
     """The `--json` shape of an answer (documented in the README; scripts rely on it)."""
-    return {"question": answer.question, "no_answer": answer.no_answer,
-            "answers": [hit_dict(hit) for hit in answer.hits]}
+    return {
+        "question": answer.question,
+        "no_answer": answer.no_answer,
+        "answers": [hit_dict(hit) for hit in answer.hits],
+    }
 
 
 def figure_dict(figure: Figure) -> dict:
-    return {"text": figure.text, "kind": figure.kind, "value": figure.value,
-            "unit": figure.unit}
+    return {"text": figure.text, "kind": figure.kind, "value": figure.value, "unit": figure.unit}
 
 
 def factcheck_dict(check: FactCheck) -> dict:
@@ -144,11 +169,18 @@ def factcheck_dict(check: FactCheck) -> dict:
         "claim": check.claim,
         "figures": [figure_dict(f) for f in check.figures],
         "passages": [
-            {**hit_dict(p.hit),
-             "checks": [{"claim_figure": c.claim_figure.text, "status": c.status,
-                         "passage_figure": c.passage_figure.text if c.passage_figure else None}
-                        for c in p.checks],
-             "attribution": p.attribution}
+            {
+                **hit_dict(p.hit),
+                "checks": [
+                    {
+                        "claim_figure": c.claim_figure.text,
+                        "status": c.status,
+                        "passage_figure": c.passage_figure.text if c.passage_figure else None,
+                    }
+                    for c in p.checks
+                ],
+                "attribution": p.attribution,
+            }
             for p in check.passages
         ],
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.settings import IndexSettings
+from index.storage.settings import IndexSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -30,10 +30,10 @@ def clean_env(monkeypatch, tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_searcher(tmp_path_factory):
     """A Searcher over the shipped seeds (built once per test session)."""
-    from index.search import Searcher
+    from index.archive import open_searcher
 
     index_dir = tmp_path_factory.mktemp("seed-index")
-    return Searcher.open(IndexSettings(corpus=SEEDS, index_dir=index_dir))
+    return open_searcher(IndexSettings(corpus=SEEDS, index_dir=index_dir))
 
 
 @pytest.fixture

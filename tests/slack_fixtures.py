@@ -12,9 +12,9 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from bot.config import load_settings
-from bot.feedback import State
-from bot.server import run_http, wsgi_app
-from bot.slack_app import build_app
+from bot.slack.app import build_app
+from bot.slack.feedback import State
+from bot.slack.server import run_http, wsgi_app
 from tests.slack_standin import FakeSlack, FakeSocketMode, SignedClient, event_body
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -23,9 +23,14 @@ APP_TOKEN = "xapp-1-A0NEWS-3333-NEWSBOTAPPTOKEN"
 
 
 def slack_env(fake: FakeSlack, tmp: Path) -> dict[str, str]:
-    return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
-            "NEWSBOT_STATE": str(tmp / "state.sqlite3"), "NEWSBOT_INDEX": str(tmp / "index")}
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "NEWSBOT_STATE": str(tmp / "state.sqlite3"),
+        "NEWSBOT_INDEX": str(tmp / "index"),
+    }
 
 
 def assert_valid_message(body: dict) -> None:
@@ -65,13 +70,13 @@ class HttpBot:
 
         self.fake, self.state, self.searcher = fake, state, searcher
         self.app = build_app(settings, searcher, state)
-        self.server = waitress.create_server(wsgi_app(self.app, searcher), host="127.0.0.1",
-                                             port=0, threads=threads)
+        self.server = waitress.create_server(
+            wsgi_app(self.app, searcher), host="127.0.0.1", port=0, threads=threads
+        )
         self.base = f"http://127.0.0.1:{self.server.effective_port}"
         self.client = SignedClient(f"{self.base}/slack/events", SECRET)
         self.stop = threading.Event()
-        self.thread = threading.Thread(target=run_http, args=(self.server, self.stop),
-                                       daemon=True)
+        self.thread = threading.Thread(target=run_http, args=(self.server, self.stop), daemon=True)
         self.thread.start()
 
     def event(self, event, event_id=None, retry=None) -> Delivery:

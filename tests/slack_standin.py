@@ -87,7 +87,8 @@ class FakeSlack:
         """Serve these (status, headers, body[, delay]) for `method` before normal replies."""
         with self._cond:
             self._plans.setdefault(method, []).extend(
-                (r + (0.0,))[:4] if len(r) == 3 else r for r in responses)
+                (r + (0.0,))[:4] if len(r) == 3 else r for r in responses
+            )
 
     def _handle(self, path: str, raw: str, headers: dict) -> tuple[int, dict, dict, float]:
         if "json" in headers.get("Content-Type", ""):
@@ -110,14 +111,25 @@ class FakeSlack:
 
     def _normal(self, method: str, body: dict) -> dict:
         if method == "auth.test":
-            return {"ok": True, "url": "https://newsroom.slack.com/", "team": "Newsroom",
-                    "user": "newsbot", "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
+            return {
+                "ok": True,
+                "url": "https://newsroom.slack.com/",
+                "team": "Newsroom",
+                "user": "newsbot",
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+            }
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
-            return {"ok": True, "channel": body.get("channel"), "ts": ts,
-                    "message": {"text": body.get("text"), "ts": ts}}
+            return {
+                "ok": True,
+                "channel": body.get("channel"),
+                "ts": ts,
+                "message": {"text": body.get("text"), "ts": ts},
+            }
         return {"ok": True}
 
     # ---------------------------------------------------------------- assertions
@@ -159,47 +171,100 @@ _ids = itertools.count(1)
 
 
 def event_body(event: dict, event_id: str | None = None) -> dict:
-    return {"token": "legacy", "team_id": TEAM, "api_app_id": "A0NEWS", "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_ids):08d}", "event_time": int(time.time()),
-            "event": event,
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}]}
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "api_app_id": "A0NEWS",
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_ids):08d}",
+        "event_time": int(time.time()),
+        "event": event,
+        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+    }
 
 
-def mention(text: str, ts: str = "1700000001.000100", channel: str = "C0NEWS",
-            thread_ts: str | None = None, user: str = "UREPORTER") -> dict:
-    event = {"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}", "ts": ts,
-             "channel": channel, "event_ts": ts}
+def mention(
+    text: str,
+    ts: str = "1700000001.000100",
+    channel: str = "C0NEWS",
+    thread_ts: str | None = None,
+    user: str = "UREPORTER",
+) -> dict:
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{BOT_USER}> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
 
 
-def dm(text: str, ts: str = "1700000002.000100", channel: str = "D0NEWS",
-       user: str = "UREPORTER", **extra) -> dict:
-    return {"type": "message", "channel_type": "im", "user": user, "text": text, "ts": ts,
-            "channel": channel, "event_ts": ts, **extra}
+def dm(
+    text: str,
+    ts: str = "1700000002.000100",
+    channel: str = "D0NEWS",
+    user: str = "UREPORTER",
+    **extra,
+) -> dict:
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        **extra,
+    }
 
 
 def command(name: str, text: str, response_url: str, user: str = "UREPORTER") -> dict:
-    return {"token": "legacy", "team_id": TEAM, "team_domain": "newsroom", "channel_id": "C0NEWS",
-            "channel_name": "newsdesk", "user_id": user, "user_name": "reporter",
-            "command": name, "text": text, "api_app_id": "A0NEWS", "response_url": response_url,
-            "trigger_id": f"{next(_ids)}.trigger"}
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "team_domain": "newsroom",
+        "channel_id": "C0NEWS",
+        "channel_name": "newsdesk",
+        "user_id": user,
+        "user_name": "reporter",
+        "command": name,
+        "text": text,
+        "api_app_id": "A0NEWS",
+        "response_url": response_url,
+        "trigger_id": f"{next(_ids)}.trigger",
+    }
 
 
-def block_action(message: dict, action_id: str, response_url: str,
-                 user: str = "UREPORTER") -> dict:
+def block_action(message: dict, action_id: str, response_url: str, user: str = "UREPORTER") -> dict:
     """A click on the button `action_id` of a message the bot sent (its recorded body)."""
-    button = next(el for b in message["blocks"] if b["type"] == "actions"
-                  for el in b["elements"] if el["action_id"] == action_id)
-    return {"type": "block_actions", "team": {"id": TEAM, "domain": "newsroom"},
-            "user": {"id": user, "username": "reporter", "team_id": TEAM},
-            "api_app_id": "A0NEWS", "token": "legacy", "trigger_id": f"{next(_ids)}.trigger",
-            "channel": {"id": "C0NEWS", "name": "newsdesk"},
-            "container": {"type": "message", "message_ts": "1700000000.000001",
-                          "channel_id": "C0NEWS", "is_ephemeral": False},
-            "response_url": response_url,
-            "actions": [{**button, "block_id": "b", "action_ts": str(time.time())}]}
+    button = next(
+        el
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for el in b["elements"]
+        if el["action_id"] == action_id
+    )
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM, "domain": "newsroom"},
+        "user": {"id": user, "username": "reporter", "team_id": TEAM},
+        "api_app_id": "A0NEWS",
+        "token": "legacy",
+        "trigger_id": f"{next(_ids)}.trigger",
+        "channel": {"id": "C0NEWS", "name": "newsdesk"},
+        "container": {
+            "type": "message",
+            "message_ts": "1700000000.000001",
+            "channel_id": "C0NEWS",
+            "is_ephemeral": False,
+        },
+        "response_url": response_url,
+        "actions": [{**button, "block_id": "b", "action_ts": str(time.time())}],
+    }
 
 
 # -------------------------------------------------------------------- HTTP mode client
@@ -238,13 +303,19 @@ class SignedClient:
 
     def command(self, payload: dict):
         body = urlencode(payload)
-        return post(self.url, body, {"Content-Type": "application/x-www-form-urlencoded",
-                                     **sign(self.secret, body)})
+        return post(
+            self.url,
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", **sign(self.secret, body)},
+        )
 
     def action(self, payload: dict):
         body = urlencode({"payload": json.dumps(payload)})
-        return post(self.url, body, {"Content-Type": "application/x-www-form-urlencoded",
-                                     **sign(self.secret, body)})
+        return post(
+            self.url,
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", **sign(self.secret, body)},
+        )
 
 
 # -------------------------------------------------------------------- Socket Mode
@@ -272,8 +343,9 @@ class FakeSocketMode:
 
     def _session(self, websocket) -> None:
         self._socket = websocket
-        websocket.send(json.dumps({"type": "hello", "num_connections": 1,
-                                   "debug_info": {"host": "standin"}}))
+        websocket.send(
+            json.dumps({"type": "hello", "num_connections": 1, "debug_info": {"host": "standin"}})
+        )
         self.connected.set()
         for message in websocket:
             data = json.loads(message)
@@ -282,14 +354,24 @@ class FakeSocketMode:
                     self.acks[data["envelope_id"]] = data
                     self._cond.notify_all()
 
-    def send(self, kind: str, payload: dict, accepts_response_payload: bool = False,
-             retry_attempt: int = 0) -> str:
+    def send(
+        self,
+        kind: str,
+        payload: dict,
+        accepts_response_payload: bool = False,
+        retry_attempt: int = 0,
+    ) -> str:
         envelope_id = f"env-{next(_ids)}"
-        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload,
-                    "accepts_response_payload": accepts_response_payload}
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+        }
         if kind == "events_api":
-            envelope.update({"retry_attempt": retry_attempt,
-                             "retry_reason": "timeout" if retry_attempt else ""})
+            envelope.update(
+                {"retry_attempt": retry_attempt, "retry_reason": "timeout" if retry_attempt else ""}
+            )
         assert self.connected.wait(15), "the bot never connected to the Socket Mode stand-in"
         self._socket.send(json.dumps(envelope))
         return envelope_id

@@ -12,8 +12,14 @@ from tests.conftest import ROOT, SEEDS
 
 def newsbot(*args, stdin=None, env=None, check=True):
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    result = subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin,
-                            capture_output=True, text=True, env=full_env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -25,8 +31,10 @@ def test_ask_prints_the_passage_and_its_citation():
     assert first.startswith(" 1. ")
     first = " ".join(first.split())
     assert "3/1" in first or "March 1" in first
-    assert ("— Chicago Public Schools students will soon return to in-person, Mayor Lori "
-            "Lightfoot announced Sunday · CBS · paragraph") in first
+    assert (
+        "— Chicago Public Schools students will soon return to in-person, Mayor Lori "
+        "Lightfoot announced Sunday · CBS · paragraph"
+    ) in first
 
 
 def test_ask_json_schema():
@@ -49,8 +57,14 @@ def check_answer_item(item, rank):
 
 
 def test_ask_stdin_json_lines_one_per_line_in_order():
-    questions = ["when do K-5 students return?", "", "   ", "\x00\x01", "best pizza in town",
-                 "How many members does the union have?"]
+    questions = [
+        "when do K-5 students return?",
+        "",
+        "   ",
+        "\x00\x01",
+        "best pizza in town",
+        "How many members does the union have?",
+    ]
     result = newsbot("ask", "-", "--json", stdin="\n".join(questions) + "\n")
     lines = result.stdout.splitlines()
     assert len(lines) == len(questions)
@@ -59,8 +73,14 @@ def test_ask_stdin_json_lines_one_per_line_in_order():
         assert answer["question"] == question
         for rank, item in enumerate(answer["answers"], 1):
             check_answer_item(item, rank)
-    assert [json.loads(line)["no_answer"] for line in lines] == [False, True, True, True, True,
-                                                                 False]
+    assert [json.loads(line)["no_answer"] for line in lines] == [
+        False,
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
 
 
 def test_no_answer_is_said_plainly():
@@ -72,7 +92,8 @@ def test_missing_corpus_is_one_line_and_nonzero(tmp_path):
     result = newsbot("ask", "anything", "--corpus", str(tmp_path / "missing"), check=False)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"newsbot: The corpus path {tmp_path / 'missing'} does not exist."]
+        f"newsbot: The corpus path {tmp_path / 'missing'} does not exist."
+    ]
 
 
 def test_empty_corpus_is_one_line_and_nonzero(tmp_path):
@@ -107,8 +128,11 @@ def test_index_build_summary_and_warnings(tmp_path):
 def test_sources_lists_the_seed_articles():
     result = newsbot("sources", "--json")
     rows = json.loads(result.stdout)
-    assert [r["id"] for r in rows] == ["000_9dd04cc3a62a7577", "001_47d2f018b08567d1",
-                                       "002_25dad21185c46e56"]
+    assert [r["id"] for r in rows] == [
+        "000_9dd04cc3a62a7577",
+        "001_47d2f018b08567d1",
+        "002_25dad21185c46e56",
+    ]
     assert [r["passages"] for r in rows] == [14, 12, 19]
 
 
@@ -120,9 +144,20 @@ def test_index_verify_and_info(tmp_path):
     assert "passages:  45" in info and "engine:    okapi" in info
 
 
-@pytest.mark.parametrize("command", [[], ["ask"], ["index"], ["index", "build"],
-                                     ["index", "add"], ["index", "info"], ["index", "verify"],
-                                     ["sources"], ["eval"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["ask"],
+        ["index"],
+        ["index", "build"],
+        ["index", "add"],
+        ["index", "info"],
+        ["index", "verify"],
+        ["sources"],
+        ["eval"],
+    ],
+)
 def test_every_command_has_help(command):
     result = newsbot(*command, "--help")
     assert result.stdout.startswith("usage: newsbot")

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from index.corpus import decode, find_files, read_file
 from index.errors import CorpusError
-from index.paragraphs import Boilerplate, segment
+from index.ingest.corpus import decode, find_files, read_file
+from index.ingest.paragraphs import Boilerplate, segment
 
 
 def read_all(root):
@@ -18,11 +18,18 @@ def read_all(root):
 def test_txt_with_front_matter(tmp_path):
     (tmp_path / "a.txt").write_text(
         "title: Vote set\nurl: https://example.com/a\npublished: 2021-02-07\n"
-        "source: CBS Chicago\nbyline: Dana Kozlov\n---\nFirst paragraph.\n\nSecond.\n")
+        "source: CBS Chicago\nbyline: Dana Kozlov\n---\nFirst paragraph.\n\nSecond.\n"
+    )
     [doc], problems = read_all(tmp_path)
     assert problems == []
     assert (doc.id, doc.title, doc.url, doc.published, doc.source, doc.byline) == (
-        "a", "Vote set", "https://example.com/a", "2021-02-07", "CBS Chicago", "Dana Kozlov")
+        "a",
+        "Vote set",
+        "https://example.com/a",
+        "2021-02-07",
+        "CBS Chicago",
+        "Dana Kozlov",
+    )
     assert doc.text.strip() == "First paragraph.\n\nSecond."
 
 
@@ -31,7 +38,8 @@ def test_yaml_style_front_matter_and_bad_date(tmp_path):
     [doc], problems = read_all(tmp_path)
     assert doc.title == "T" and doc.published is None
     assert [str(p) for p in problems] == [
-        "b.md: published 'last Sunday' is not an ISO date (YYYY-MM-DD); left empty"]
+        "b.md: published 'last Sunday' is not an ISO date (YYYY-MM-DD); left empty"
+    ]
     assert problems[0].skipped is False
 
 
@@ -42,8 +50,9 @@ def test_text_without_front_matter_is_all_body(tmp_path):
 
 
 def test_markdown_heading_links_and_emphasis(tmp_path):
-    (tmp_path / "d.md").write_text("# Union votes\n\nThe **union** [voted](https://x.y) today."
-                                   "\n\n![photo](p.jpg)\n")
+    (tmp_path / "d.md").write_text(
+        "# Union votes\n\nThe **union** [voted](https://x.y) today.\n\n![photo](p.jpg)\n"
+    )
     [doc], _ = read_all(tmp_path)
     assert doc.title == "Union votes"
     article, passages = segment(doc, Boilerplate.load())
@@ -52,8 +61,16 @@ def test_markdown_heading_links_and_emphasis(tmp_path):
 
 def test_jsonl_good_and_bad_lines(tmp_path):
     lines = [
-        json.dumps({"id": "x1", "title": "One", "url": "https://e.com/1",
-                    "published": "2021-01-24T10:00:00Z", "source": "CBS", "text": "Body one."}),
+        json.dumps(
+            {
+                "id": "x1",
+                "title": "One",
+                "url": "https://e.com/1",
+                "published": "2021-01-24T10:00:00Z",
+                "source": "CBS",
+                "text": "Body one.",
+            }
+        ),
         "{not json",
         json.dumps({"title": "no text"}),
         "[1, 2]",
@@ -63,8 +80,11 @@ def test_jsonl_good_and_bad_lines(tmp_path):
     (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
     docs, problems = read_all(tmp_path)
     assert [(d.id, d.published) for d in docs] == [("x1", "2021-01-24"), ("feed:6", None)]
-    assert [(p.path, p.line) for p in problems] == [("feed.jsonl", 2), ("feed.jsonl", 3),
-                                                    ("feed.jsonl", 4)]
+    assert [(p.path, p.line) for p in problems] == [
+        ("feed.jsonl", 2),
+        ("feed.jsonl", 3),
+        ("feed.jsonl", 4),
+    ]
     assert "not valid JSON" in problems[0].reason
 
 
@@ -88,20 +108,25 @@ def test_html_main_text_without_chrome(tmp_path):
     assert doc.url == "https://news.example/vote"
     assert doc.published == "2021-01-25"
     assert doc.source == "CBS Chicago"
-    assert doc.text == ("CTU rank-and-file teachers have voted to defy an order.\n\n"
-                        "The district says more than 70% showed up.")
+    assert doc.text == (
+        "CTU rank-and-file teachers have voted to defy an order.\n\n"
+        "The district says more than 70% showed up."
+    )
 
 
 def test_ids_are_stable_and_title_derived_from_lead(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "story.txt").write_text(
         "CHICAGO (CBS) — Chicago Public Schools students will soon return to in-person, Mayor "
-        "Lori Lightfoot announced Sunday. The deal is tentative.\n")
+        "Lori Lightfoot announced Sunday. The deal is tentative.\n"
+    )
     [doc], _ = read_all(tmp_path)
     assert doc.id == "sub/story"
     article, _ = segment(doc, Boilerplate.load())
-    assert article.title == ("Chicago Public Schools students will soon return to in-person, "
-                             "Mayor Lori Lightfoot announced Sunday")
+    assert article.title == (
+        "Chicago Public Schools students will soon return to in-person, "
+        "Mayor Lori Lightfoot announced Sunday"
+    )
     assert article.source == "CBS"
     [again], _ = read_all(tmp_path)
     assert again.id == doc.id
@@ -114,16 +139,21 @@ def test_unreadable_files_are_named_and_the_rest_read(tmp_path):
     (tmp_path / "notes.csv").write_text("ignored,by,extension\n")
     docs, problems = read_all(tmp_path)
     assert [d.id for d in docs] == ["good"]
-    assert sorted(str(p) for p in problems) == ["binary.txt: binary file, not text; skipped",
-                                                "empty.txt: empty file; skipped"]
+    assert sorted(str(p) for p in problems) == [
+        "binary.txt: binary file, not text; skipped",
+        "empty.txt: empty file; skipped",
+    ]
 
 
-@pytest.mark.parametrize(("data", "text"), [
-    ("Café “quotes”".encode(), "Café “quotes”"),
-    ("Café".encode("latin-1"), "Café"),
-    ("Café".encode("utf-16"), "Café"),
-    (b"\xef\xbb\xbfBOM", "BOM"),
-])
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("Café “quotes”".encode(), "Café “quotes”"),
+        ("Café".encode("latin-1"), "Café"),
+        ("Café".encode("utf-16"), "Café"),
+        (b"\xef\xbb\xbfBOM", "BOM"),
+    ],
+)
 def test_decoding(data, text):
     assert decode(data) == text
 
@@ -134,7 +164,7 @@ def test_missing_corpus_is_a_clear_error(tmp_path):
 
 
 def test_large_jsonl_is_read_in_slices_with_true_line_numbers(tmp_path):
-    from index.corpus import split_jsonl
+    from index.ingest.corpus import split_jsonl
 
     lines = [json.dumps({"id": f"n{i}", "text": f"Article number {i}."}) for i in range(500)]
     lines[321] = "{not json"
@@ -152,8 +182,9 @@ def test_large_jsonl_is_read_in_slices_with_true_line_numbers(tmp_path):
 
 
 def test_one_bad_line_spoils_only_itself(tmp_path):
-    good = json.dumps({"id": "a", "text": "The café — “La Crema” — reopened Monday."},
-                      ensure_ascii=False).encode()
+    good = json.dumps(
+        {"id": "a", "text": "The café — “La Crema” — reopened Monday."}, ensure_ascii=False
+    ).encode()
     latin = json.dumps({"id": "b", "text": "Le café"}, ensure_ascii=False).encode("latin-1")
     nul = b'{"id": "c", "text": "broken\x00line"}'
     rest = [json.dumps({"id": f"n{i}", "text": f"Story {i}."}).encode() for i in range(300)]

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from index import build
-from index.engines import EPSILON, K1, B, OkapiEngine, SparseEngine, choose
-from index.settings import IndexSettings
-from index.store import load
+from index.retrieval.engines import EPSILON, K1, B, OkapiEngine, SparseEngine, choose
+from index.storage import build
+from index.storage.settings import IndexSettings
+from index.storage.store import load
 
 
 def random_corpus(path, seed, n_docs):

@@ -7,15 +7,20 @@ import sys
 
 import pytest
 
-from index.factcheck import check_figures, factcheck
-from index.figures import extract
+from index.factcheck.check import check_figures, factcheck
+from index.factcheck.figures import extract
 from tests.conftest import ROOT
 
 
 def checks(fact, rank=None):
     passages = fact.passages if rank is None else [fact.passages[rank - 1]]
-    return [[(c.claim_figure.text, c.status, c.passage_figure.text if c.passage_figure else None)
-             for c in p.checks] for p in passages]
+    return [
+        [
+            (c.claim_figure.text, c.status, c.passage_figure.text if c.passage_figure else None)
+            for c in p.checks
+        ]
+        for p in passages
+    ]
 
 
 def test_membership_conflict(seed_searcher):
@@ -46,14 +51,17 @@ def test_k5_date_matches_march_1_and_3_1(seed_searcher):
 
 
 def test_date_of_another_grade_is_no_match():
-    text = ("Meanwhile, CPS has offered a new schedule for returning students to classrooms. "
-            "Kindergarten through 5th grade students would go back on Feb. 22, with their "
-            "teachers back on Feb. 16. Grades 6 through 8 would return March 1, with their "
-            "teachers back on Feb. 22.")
+    text = (
+        "Meanwhile, CPS has offered a new schedule for returning students to classrooms. "
+        "Kindergarten through 5th grade students would go back on Feb. 22, with their "
+        "teachers back on Feb. 16. Grades 6 through 8 would return March 1, with their "
+        "teachers back on Feb. 22."
+    )
     got = check_figures(tuple(extract("K-5 students return on March 1")), text)
-    assert [(c.status, c.passage_figure.text) for c in got] == [("match",
-                                                                 "Kindergarten through 5th grade"),
-                                                                ("conflict", "Feb. 22")]
+    assert [(c.status, c.passage_figure.text) for c in got] == [
+        ("match", "Kindergarten through 5th grade"),
+        ("conflict", "Feb. 22"),
+    ]
 
 
 def test_rejected_requests_attributed_to_the_union(seed_searcher):
@@ -77,35 +85,69 @@ def test_unrelated_claim_gets_no_passages(seed_searcher):
 
 def test_cli_json_shape():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "factcheck",
-                             "The Chicago Teachers Union has 30,000 members", "--json",
-                             "--top", "2"], capture_output=True, text=True, env=env,
-                            timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "factcheck",
+            "The Chicago Teachers Union has 30,000 members",
+            "--json",
+            "--top",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"claim", "figures", "passages"}
-    assert data["figures"] == [{"text": "30,000 members", "kind": "count", "value": 30000,
-                                "unit": "member"}]
+    assert data["figures"] == [
+        {"text": "30,000 members", "kind": "count", "value": 30000, "unit": "member"}
+    ]
     assert len(data["passages"]) == 2
     for p in data["passages"]:
-        assert set(p) == {"rank", "score", "text", "paragraph", "paragraphs", "article",
-                          "checks", "attribution"}
+        assert set(p) == {
+            "rank",
+            "score",
+            "text",
+            "paragraph",
+            "paragraphs",
+            "article",
+            "checks",
+            "attribution",
+        }
         for c in p["checks"]:
             assert set(c) == {"claim_figure", "status", "passage_figure"}
-    assert data["passages"][0]["checks"] == [{"claim_figure": "30,000 members",
-                                              "status": "conflict",
-                                              "passage_figure": "25,000 members"}]
+    assert data["passages"][0]["checks"] == [
+        {"claim_figure": "30,000 members", "status": "conflict", "passage_figure": "25,000 members"}
+    ]
 
 
 def test_cli_text():
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "factcheck",
-                             "CPS rejected 75% of requests to work from home", "--top", "1"],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "factcheck",
+            "CPS rejected 75% of requests to work from home",
+            "--top",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     out = " ".join(result.stdout.split())
-    assert out.startswith("Claim: “CPS rejected 75% of requests to work from home” "
-                          "Figures in the claim: 75%")
+    assert out.startswith(
+        "Claim: “CPS rejected 75% of requests to work from home” Figures in the claim: 75%"
+    )
     assert "attributed to The union" in out and "✓ same: 75%" in out
 
 
@@ -115,15 +157,20 @@ def test_odd_claims_are_safe(seed_searcher, claim):
     assert fact.passages == () or all(p.hit.passage.text for p in fact.passages)
 
 
-@pytest.mark.parametrize(("claim", "status", "figure"), [
-    ("K-5 students return Feb. 22", "conflict", "March 1"),  # Feb. 22 is the staff's date
-    ("K-5 students return March 1", "match", "March 1"),
-    ("K-5 staff return to work Feb. 22", "match", "Feb. 22"),
-    ("Sixth through eighth grade students return March 1", "conflict", "march 8"),
-])
+@pytest.mark.parametrize(
+    ("claim", "status", "figure"),
+    [
+        ("K-5 students return Feb. 22", "conflict", "March 1"),  # Feb. 22 is the staff's date
+        ("K-5 students return March 1", "match", "March 1"),
+        ("K-5 staff return to work Feb. 22", "match", "Feb. 22"),
+        ("Sixth through eighth grade students return March 1", "conflict", "march 8"),
+    ],
+)
 def test_each_figure_is_compared_in_the_claims_own_clause(seed_searcher, claim, status, figure):
-    text = next(p.text for p in map(seed_searcher.index.passage,
-                                    range(seed_searcher.index.n_passages))
-                if p.text.startswith("CPS CEO Dr. Janice Jackson said the return"))
+    text = next(
+        p.text
+        for p in map(seed_searcher.index.passage, range(seed_searcher.index.n_passages))
+        if p.text.startswith("CPS CEO Dr. Janice Jackson said the return")
+    )
     checks = check_figures(tuple(extract(claim)), text, claim, seed_searcher.analyzer)
     assert (checks[-1].status, checks[-1].passage_figure.text) == (status, figure)

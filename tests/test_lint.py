@@ -14,8 +14,9 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
-    result = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    for command in (["check", "."], ["format", "--check", "."]):
+        result = subprocess.run([ruff, *command], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_no_nltk_data_is_fetched_or_needed():
@@ -24,9 +25,10 @@ def test_no_nltk_data_is_fetched_or_needed():
     for path in sources:
         text = path.read_text()
         assert "nltk.download" not in text and "nltk.data" not in text, path
-    code = ("import nltk.data, sys; nltk.data.path[:] = ['/nonexistent'];"
-            "from index.analysis import Analyzer; print(Analyzer().terms('K-5 students'))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True)
+    code = (
+        "import nltk.data, sys; nltk.data.path[:] = ['/nonexistent'];"
+        "from index.text.analysis import Analyzer; print(Analyzer().terms('K-5 students'))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "'k-5', 'student'" in result.stdout

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.feedback import State
-from index import build, store
-from index.search import Searcher
-from index.settings import IndexSettings
+from bot.slack.feedback import State
+from index.retrieval.search import Searcher
+from index.storage import build, store
+from index.storage.settings import IndexSettings
 from tests.conftest import ROOT
 from tests.slack_fixtures import HttpBot
 from tests.slack_standin import command
@@ -35,16 +35,26 @@ OUT = ROOT / "benchmarks" / "out"
 def corpus_100k() -> Path:
     corpus = OUT / "corpus-100k"
     if not (corpus / "manifest.json").exists():
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(corpus),
-                        "--paragraphs", "100k"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "generate.py"),
+                str(corpus),
+                "--paragraphs",
+                "100k",
+            ],
+            check=True,
+        )
     return corpus
 
 
 def questions() -> list[str]:
     path = OUT / "questions.json"
     if not path.exists():
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"),
-                        "--questions", str(path)], check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--questions", str(path)],
+            check=True,
+        )
     return [q["question"] for q in json.loads(path.read_text())]
 
 
@@ -85,15 +95,19 @@ def test_2000_questions_from_20_clients(fake_slack, bot_settings, tmp_path):
         per_question[name] = per_question.get(name, 0) + 1
     seconds = np.array([a for a, _ in acks])
     figures = {
-        "paragraphs": searcher.index.n_passages, "engine": searcher.engine.name,
-        "index_build_s": round(built, 1), "clients": CLIENTS, "questions": QUESTIONS,
+        "paragraphs": searcher.index.n_passages,
+        "engine": searcher.engine.name,
+        "index_build_s": round(built, 1),
+        "clients": CLIENTS,
+        "questions": QUESTIONS,
         "acknowledged_ok": sum(ok for _, ok in acks),
         "ack_p50_ms": round(float(np.percentile(seconds, 50)) * 1000, 1),
         "ack_p95_ms": round(float(np.percentile(seconds, 95)) * 1000, 1),
         "ack_max_ms": round(float(seconds.max()) * 1000, 1),
-        "answered": len(per_question), "answered_twice": sum(n > 1 for n in
-                                                             per_question.values()),
-        "all_sent_s": round(sent, 1), "all_answered_s": round(answered, 1),
+        "answered": len(per_question),
+        "answered_twice": sum(n > 1 for n in per_question.values()),
+        "all_sent_s": round(sent, 1),
+        "all_answered_s": round(answered, 1),
         "questions_per_s": round(QUESTIONS / answered, 1),
     }
     OUT.mkdir(parents=True, exist_ok=True)

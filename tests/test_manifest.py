@@ -2,7 +2,7 @@
 
 import re
 
-from bot import slack_app
+from bot.slack import app as slack_app
 from tests.conftest import ROOT
 
 
@@ -12,7 +12,7 @@ def manifest_list(text: str, key: str) -> list[str]:
     start = next(i for i, line in enumerate(lines) if line.strip() == f"{key}:")
     indent = len(lines[start]) - len(lines[start].lstrip())
     items = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line.strip() and len(line) - len(line.lstrip()) <= indent:
             break
         if m := re.match(r"\s*- (?:command: )?(\S+)$", line):
@@ -31,7 +31,7 @@ def test_manifest_has_exactly_our_commands_events_and_scopes():
 
 
 def test_the_app_listens_for_each_command():
-    source = (ROOT / "bot" / "slack_app.py").read_text()
+    source = (ROOT / "bot" / "slack" / "app.py").read_text()
     registered = re.findall(r'@app\.command\("(/\w+)"\)', source)
     assert sorted(registered) == sorted(slack_app.COMMANDS)
 

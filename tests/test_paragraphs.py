@@ -2,10 +2,10 @@
 
 import pytest
 
-from index.corpus import find_files, read_file
 from index.errors import ConfigError
+from index.ingest.corpus import find_files, read_file
+from index.ingest.paragraphs import Boilerplate, segment, split_paragraphs
 from index.models import ArticleText
-from index.paragraphs import Boilerplate, segment, split_paragraphs
 from tests.conftest import SEEDS
 
 BOILERPLATE = ["READ MORE", "MORE NEWS", "Also From CBS Chicago", "CBS 2 Chicago Staff"]
@@ -14,8 +14,11 @@ BOILERPLATE = ["READ MORE", "MORE NEWS", "Also From CBS Chicago", "CBS 2 Chicago
 @pytest.fixture(scope="module")
 def seeds():
     rules = Boilerplate.load()
-    return {doc.id[:3]: segment(doc, rules)
-            for f in find_files(SEEDS, []) for doc in read_file(f, print)}
+    return {
+        doc.id[:3]: segment(doc, rules)
+        for f in find_files(SEEDS, [])
+        for doc in read_file(f, print)
+    }
 
 
 def test_boilerplate_is_never_a_passage(seeds):
@@ -41,9 +44,11 @@ def test_repeated_paragraph_kept_once_and_numbered_as_published(seeds):
 
 def test_passage_text_is_the_published_text(seeds):
     _, passages = seeds["000"]
-    assert passages[1].text == ("One issue is the difficulty of getting a vaccine. Teachers are "
-                                "now eligible for shots, but CTU members say it’s not easy to "
-                                "get one.")
+    assert passages[1].text == (
+        "One issue is the difficulty of getting a vaccine. Teachers are "
+        "now eligible for shots, but CTU members say it’s not easy to "
+        "get one."
+    )
 
 
 def test_embedded_tweet_stays_content(seeds):
@@ -55,8 +60,11 @@ def test_newsroom_rules_extend_the_list(tmp_path):
     extra = tmp_path / "ours.txt"
     extra.write_text("# ours\ndrop: (?i)sponsored content.*\nbyline: (?P<byline>.+) / Tribune\n")
     rules = Boilerplate.load(extra)
-    doc = ArticleText(id="a", path="a.txt", text="Story.\n\nSponsored content: buy\n\n"
-                      "Jane Doe / Tribune\n\nREAD MORE: other")
+    doc = ArticleText(
+        id="a",
+        path="a.txt",
+        text="Story.\n\nSponsored content: buy\n\nJane Doe / Tribune\n\nREAD MORE: other",
+    )
     article, passages = segment(doc, rules)
     assert [p.text for p in passages] == ["Story."]
     assert article.byline == "Jane Doe"

@@ -15,8 +15,9 @@ from tests.test_serve import Served
 
 
 def test_timeout_is_retried_and_the_answer_arrives_once(fake_slack, tmp_path, seed_searcher):
-    settings = load_settings({**slack_env(fake_slack, tmp_path), "NEWSBOT_SLACK_TIMEOUT": "0.5"},
-                             dotenv=None)
+    settings = load_settings(
+        {**slack_env(fake_slack, tmp_path), "NEWSBOT_SLACK_TIMEOUT": "0.5"}, dotenv=None
+    )
     with serving(HttpBot, fake_slack, settings, seed_searcher) as bot:
         fake_slack.plan("chat.postMessage", (500, {}, {"ok": False, "error": "slow"}, 1.5))
         bot.event(mention("when do K-5 students return?", ts="1700000011.000100"))
@@ -28,15 +29,17 @@ def test_timeout_is_retried_and_the_answer_arrives_once(fake_slack, tmp_path, se
 
 
 def test_stale_and_replayed_requests(http_bot):
-    body = json.dumps(event_body(mention("when do K-5 students return?",
-                                         ts="1700000012.000100"), "EvREPLAY1"))
+    body = json.dumps(
+        event_body(mention("when do K-5 students return?", ts="1700000012.000100"), "EvREPLAY1")
+    )
     old = sign(SECRET, body, int(time.time()) - 6 * 60)
     status, _, _ = post(http_bot.client.url, body, {"Content-Type": "application/json", **old})
     assert status == 401  # a replay of a request older than five minutes
     fresh = sign(SECRET, body)
     for _ in range(3):  # the same valid request replayed within the window
-        status, _, _ = post(http_bot.client.url, body, {"Content-Type": "application/json",
-                                                         **fresh})
+        status, _, _ = post(
+            http_bot.client.url, body, {"Content-Type": "application/json", **fresh}
+        )
         assert status == 200
     http_bot.fake.wait_for("chat.postMessage")
     http_bot.fake.settle()
@@ -62,8 +65,9 @@ def test_a_vote_survives_a_kill(fake_slack, tmp_path):
         client = SignedClient(f"http://127.0.0.1:{port}/slack/events", SECRET)
         client.event(mention(f"when do K-5 students return? {BOT_TOKEN}"))
         [answer] = fake_slack.wait_for("chat.postMessage")
-        status, _, _ = client.action(block_action(answer.body, "vote_up",
-                                                  fake_slack.response_url("v")))
+        status, _, _ = client.action(
+            block_action(answer.body, "vote_up", fake_slack.response_url("v"))
+        )
         assert status == 200
         served.proc.kill()  # SIGKILL: no cleanup, no flush
         served.proc.wait(10)
@@ -82,10 +86,16 @@ def test_a_vote_survives_a_kill(fake_slack, tmp_path):
 def test_env_file_is_read_but_never_logged(fake_slack, tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text(f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_SIGNING_SECRET={SECRET}\n")
-    env = {k: v for k, v in slack_env(fake_slack, tmp_path).items()
-           if k not in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")}
-    served = Served(["--http", "--port", "0", "--host", "127.0.0.1"],
-                    {**env, "NEWSBOT_LOG_LEVEL": "DEBUG"}, cwd=tmp_path)
+    env = {
+        k: v
+        for k, v in slack_env(fake_slack, tmp_path).items()
+        if k not in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    }
+    served = Served(
+        ["--http", "--port", "0", "--host", "127.0.0.1"],
+        {**env, "NEWSBOT_LOG_LEVEL": "DEBUG"},
+        cwd=tmp_path,
+    )
     try:
         served.wait_line(r"listening on")
     finally:

@@ -11,33 +11,92 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.blocks import answer_message, echo, factcheck_message, text_message
-from bot.mrkdwn import clean_incoming, escape
-from index.analysis import Analyzer
-from index.factcheck import factcheck
+from bot.slack.blocks import answer_message, echo, factcheck_message, text_message
+from bot.slack.mrkdwn import clean_incoming, escape
+from index.factcheck.check import factcheck
 from index.models import Answer, Article, Hit, Passage
+from index.text.analysis import Analyzer
 from tests.slack_fixtures import assert_valid_message, message_text
 
 EXAMPLES = 500
 PIECES = [
-    "", " ", "\t", "\n", "\x00", "\x07", "\u200b", "\u202e", "\ufeff", "the", "of", "and",
-    "K-5", "3/1", "Feb. 22", "25,000", "75%", "COVID-19", "when", "who", "what did",
-    "<@U123>", "<!channel>", "<!here>", "<!everyone>", "<!subteam^S1|@eds>", "<#C1|news>",
-    "<https://evil.example|click>", "<mailto:a@b.c>", "&", "&amp;", "&lt;", ">", "<",
-    "*bold*", "_it_", "~strike~", "`code`", "```block```", "> quote", "|", "\\",
-    "🙂", "👍🏽", "🇺🇸", "مرحبا بالعالم", "שלום", "日本語の記事", "Ωμέγα", "ﬁ", "ß", "İ",
-    "\ud7ff", "\U0010ffff", "Chicago", "teachers", "union", "strike", "vaccine",
+    "",
+    " ",
+    "\t",
+    "\n",
+    "\x00",
+    "\x07",
+    "\u200b",
+    "\u202e",
+    "\ufeff",
+    "the",
+    "of",
+    "and",
+    "K-5",
+    "3/1",
+    "Feb. 22",
+    "25,000",
+    "75%",
+    "COVID-19",
+    "when",
+    "who",
+    "what did",
+    "<@U123>",
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<!subteam^S1|@eds>",
+    "<#C1|news>",
+    "<https://evil.example|click>",
+    "<mailto:a@b.c>",
+    "&",
+    "&amp;",
+    "&lt;",
+    ">",
+    "<",
+    "*bold*",
+    "_it_",
+    "~strike~",
+    "`code`",
+    "```block```",
+    "> quote",
+    "|",
+    "\\",
+    "🙂",
+    "👍🏽",
+    "🇺🇸",
+    "مرحبا بالعالم",
+    "שלום",
+    "日本語の記事",
+    "Ωμέγα",
+    "ﬁ",
+    "ß",
+    "İ",
+    "\ud7ff",
+    "\U0010ffff",
+    "Chicago",
+    "teachers",
+    "union",
+    "strike",
+    "vaccine",
 ]
 texts = st.one_of(
     st.text(max_size=300),
     st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join),
     st.lists(st.sampled_from(PIECES), max_size=40).map("".join),
     st.tuples(st.sampled_from(PIECES), st.integers(1, 50_000)).map(
-        lambda p: (p[0] * (50_000 // max(1, len(p[0])) + 1))[:p[1]] or "x" * p[1]),
+        lambda p: (p[0] * (50_000 // max(1, len(p[0])) + 1))[: p[1]] or "x" * p[1]
+    ),
 )
-SLOW = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+SLOW = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 
 @SLOW
@@ -80,12 +139,18 @@ url = st.one_of(st.none(), st.just("https://news.example/a?b=1&c=2"), texts)
 
 
 @SLOW
-@given(passage=texts.filter(bool), title=texts, source=st.one_of(st.none(), texts), link=url,
-       spans=st.lists(st.tuples(st.integers(0, 60_000), st.integers(0, 60_000)), max_size=8))
+@given(
+    passage=texts.filter(bool),
+    title=texts,
+    source=st.one_of(st.none(), texts),
+    link=url,
+    spans=st.lists(st.tuples(st.integers(0, 60_000), st.integers(0, 60_000)), max_size=8),
+)
 def test_article_text_never_mentions_or_links(passage, title, source, link, spans):
     highlights = tuple(sorted((a, b) for a, b in spans if a < b <= len(passage)))
-    article = Article(id="a", title=title or "t", path="a.txt", paragraphs=3, url=link,
-                      source=source)
+    article = Article(
+        id="a", title=title or "t", path="a.txt", paragraphs=3, url=link, source=source
+    )
     hit = Hit(1, 1.0, Passage("a", 2, passage), article, highlights)
     message = answer_message(Answer("q", False, (hit,), 0, True), 7, shareable=True)
     assert_valid_message(message)

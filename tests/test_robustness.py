@@ -12,10 +12,10 @@ import time
 
 import pytest
 
-from index import build, store
 from index.errors import CorpusError
-from index.search import Searcher
-from index.settings import IndexSettings
+from index.retrieval.search import Searcher
+from index.storage import build, store
+from index.storage.settings import IndexSettings
 from tests.conftest import ROOT, SEEDS
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -29,8 +29,14 @@ def run_newsbot(args, honour_permissions=False, **kwargs):
         if setpriv is None:
             pytest.skip("running as root without setpriv: file permissions can't be tested")
         prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
-    return subprocess.run([*prefix, sys.executable, "-m", "bot.cli", *args],
-                          capture_output=True, text=True, env=env, timeout=300, **kwargs)
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -40,13 +46,17 @@ def hostile_corpus(tmp_path):
     (corpus / "good.txt").write_text((SEEDS / "000_9dd04cc3a62a7577.txt").read_text())
     (corpus / "empty.txt").write_text("")
     (corpus / "binary.md").write_bytes(bytes(range(256)) * 64)
-    (corpus / "latin1.txt").write_bytes("title: Café\n---\nLe café olé servait des crêpes "
-                                        "à Évanston.\n".encode("latin-1"))
-    (corpus / "utf16.txt").write_bytes("A naïve façade was repainted downtown.\n"
-                                       .encode("utf-16"))
-    lines = [json.dumps({"id": "ok1", "text": "The zoning board approved the tower."}),
-             "{broken", json.dumps({"text": 42}), json.dumps(["not", "an", "object"]),
-             json.dumps({"id": "ok2", "text": "Aldermen debated parking meters for hours."})]
+    (corpus / "latin1.txt").write_bytes(
+        "title: Café\n---\nLe café olé servait des crêpes à Évanston.\n".encode("latin-1")
+    )
+    (corpus / "utf16.txt").write_bytes("A naïve façade was repainted downtown.\n".encode("utf-16"))
+    lines = [
+        json.dumps({"id": "ok1", "text": "The zoning board approved the tower."}),
+        "{broken",
+        json.dumps({"text": 42}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": "ok2", "text": "Aldermen debated parking meters for hours."}),
+    ]
     (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n")
     # a 50 MB file: one article a line, each with its own words
     rng = random.Random(7)
@@ -70,18 +80,22 @@ def hostile_corpus(tmp_path):
 
 def test_build_indexes_what_it_can_and_names_the_rest(hostile_corpus, tmp_path):
     index_dir = tmp_path / "index"
-    result = run_newsbot(["index", "build", "--corpus", str(hostile_corpus), "--index",
-                          str(index_dir)], honour_permissions=True)
+    result = run_newsbot(
+        ["index", "build", "--corpus", str(hostile_corpus), "--index", str(index_dir)],
+        honour_permissions=True,
+    )
     assert result.returncode == 0, result.stderr
     warnings = result.stderr
-    for expected in ["empty.txt: empty file; skipped",
-                     "binary.md: binary file, not text; skipped",
-                     "feed.jsonl:2: not valid JSON",
-                     'feed.jsonl:3: no "text" field with article text; line skipped',
-                     "feed.jsonl:4: not a JSON object; line skipped",
-                     "locked.txt: permission denied; skipped",
-                     "loop: symlink loop; folder skipped",
-                     "dangling.txt: file vanished or is a dangling link; skipped"]:
+    for expected in [
+        "empty.txt: empty file; skipped",
+        "binary.md: binary file, not text; skipped",
+        "feed.jsonl:2: not valid JSON",
+        'feed.jsonl:3: no "text" field with article text; line skipped',
+        "feed.jsonl:4: not a JSON object; line skipped",
+        "locked.txt: permission denied; skipped",
+        "loop: symlink loop; folder skipped",
+        "dangling.txt: file vanished or is a dangling link; skipped",
+    ]:
         assert f"warning: {expected}" in warnings, (expected, warnings)
     assert "Traceback" not in warnings
     summary = result.stdout
@@ -99,20 +113,26 @@ def test_nothing_readable_is_the_only_failure(tmp_path):
     corpus.mkdir()
     (corpus / "empty.txt").write_text("")
     (corpus / "bad.jsonl").write_text("{oops\n")
-    result = run_newsbot(["index", "build", "--corpus", str(corpus), "--index",
-                          str(tmp_path / "i")])
+    result = run_newsbot(
+        ["index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i")]
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        f"newsbot: Nothing in {corpus} could be indexed (2 problems).")
+        f"newsbot: Nothing in {corpus} could be indexed (2 problems)."
+    )
     assert "Traceback" not in result.stderr
 
 
 def test_a_file_that_vanishes_mid_build_is_skipped(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "a.jsonl").write_text("".join(
-        json.dumps({"id": f"a{i}", "text": f"Story {i} about the school board budget " * 20})
-        + "\n" for i in range(3000)))  # several chunks before b.txt
+    (corpus / "a.jsonl").write_text(
+        "".join(
+            json.dumps({"id": f"a{i}", "text": f"Story {i} about the school board budget " * 20})
+            + "\n"
+            for i in range(3000)
+        )
+    )  # several chunks before b.txt
     (corpus / "b.txt").write_text("The vanishing story about the library.\n")
     (corpus / "c.txt").write_text("The staying story about the museum.\n")
     settings = IndexSettings(corpus=corpus, index_dir=tmp_path / "i", workers=1)
@@ -123,7 +143,8 @@ def test_a_file_that_vanishes_mid_build_is_skipped(tmp_path):
 
     report = build.build(settings, progress)
     assert [str(p) for p in report.problems] == [
-        "b.txt: file vanished or is a dangling link; skipped"]
+        "b.txt: file vanished or is a dangling link; skipped"
+    ]
     index = store.load(settings.index_dir)
     assert Searcher(index).ask("staying story museum").hits[0].article.id == "c"
 
@@ -144,10 +165,22 @@ def test_a_build_killed_midway_leaves_the_previous_index(tmp_path):
                 text = "\n\n".join(" ".join(rng.choices(words, k=70)) for _ in range(8))
                 f.write(json.dumps({"id": f"m{n}-{i}", "text": text}) + "\n")
     for delay in (0.5, 2.5):
-        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "index", "build", "--corpus",
-                                 str(corpus), "--index", str(index_dir)],
-                                env={**os.environ, "PYTHONPATH": str(ROOT)},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "index",
+                "build",
+                "--corpus",
+                str(corpus),
+                "--index",
+                str(index_dir),
+            ],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(list(index_dir.glob("gen-*"))) < 2:
             time.sleep(0.01)

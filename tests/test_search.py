@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from index.analysis import fold
+from index.text.analysis import fold
 from tests.conftest import DATA
 
 BOILERPLATE = ["READ MORE", "MORE NEWS", "Also From CBS Chicago", "CBS 2 Chicago Staff"]
@@ -14,8 +14,10 @@ def test_k5_question_quotes_the_march_1_passage_first(seed_searcher):
     answer = seed_searcher.ask("when do K-5 students return?")
     assert not answer.no_answer
     first = answer.hits[0]
-    assert ("those students will return March 1" in first.passage.text
-            or "K-5 students return 3/1" in first.passage.text)
+    assert (
+        "those students will return March 1" in first.passage.text
+        or "K-5 students return 3/1" in first.passage.text
+    )
     assert first.article.id == "002_25dad21185c46e56"
     assert first.article.title.startswith("Chicago Public Schools students will soon return")
     assert first.passage.number in (4, 5) and first.article.paragraphs == 20
@@ -29,12 +31,23 @@ def test_hits_carry_highlights_of_matched_words(seed_searcher):
 
 
 def all_questions():
-    questions = [json.loads(line)["question"] for line in
-                 (DATA / "dev_questions.jsonl").read_text().splitlines() if line.strip()]
+    questions = [
+        json.loads(line)["question"]
+        for line in (DATA / "dev_questions.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     return questions + [
-        "read more", "more news", "Also from CBS Chicago", "CBS 2 Chicago Staff", "staff",
-        "weekend violence shot killed", "counterfeit N95 masks O'Hare", "Queen Redd missing",
-        "Chicago weather", "expressway shooting 119th street", "Brazil variant",
+        "read more",
+        "more news",
+        "Also from CBS Chicago",
+        "CBS 2 Chicago Staff",
+        "staff",
+        "weekend violence shot killed",
+        "counterfeit N95 masks O'Hare",
+        "Queen Redd missing",
+        "Chicago weather",
+        "expressway shooting 119th street",
+        "Brazil variant",
     ]
 
 
@@ -47,15 +60,18 @@ def test_never_boilerplate_never_the_same_text_twice(seed_searcher, question):
         assert not any(b.lower() in hit.passage.text.lower() for b in BOILERPLATE)
 
 
-@pytest.mark.parametrize("question", [
-    "What is the best pizza in Chicago?",
-    "Who is the mayor of New York?",
-    "Chicago",
-    "What happened in Chicago?",
-    "",
-    "   ",
-    "the of and is",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the best pizza in Chicago?",
+        "Who is the mayor of New York?",
+        "Chicago",
+        "What happened in Chicago?",
+        "",
+        "   ",
+        "the of and is",
+    ],
+)
 def test_no_answer_instead_of_noise(seed_searcher, question):
     answer = seed_searcher.ask(question)
     assert answer.no_answer and answer.hits == ()

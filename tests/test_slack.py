@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.blocks import ACTION_MORE, ACTION_SHARE, ACTION_VOTE_DOWN, ACTION_VOTE_UP
+from bot.slack.blocks import ACTION_MORE, ACTION_SHARE, ACTION_VOTE_DOWN, ACTION_VOTE_UP
 from tests.slack_fixtures import assert_valid_message
 from tests.slack_standin import BOT_ID, BOT_USER, block_action, command, dm, mention
 
@@ -41,8 +41,9 @@ def test_mention_is_answered_in_a_thread_with_the_march_1_passage_first(bot):
     assert "3/1" in first or "March 1" in first
     citation = next(b for b in body["blocks"] if b["type"] == "context")["elements"][0]["text"]
     assert citation.startswith("_Chicago Public Schools students will soon return to in-person")
-    assert "CBS" in citation and ("paragraph 5 of 20" in citation or "paragraph 4 of 20"
-                                  in citation)
+    assert "CBS" in citation and (
+        "paragraph 5 of 20" in citation or "paragraph 4 of 20" in citation
+    )
     assert "*K-5*" in first or "*Kindergarten*" in first  # matched words in bold
     assert call.headers["Authorization"] == "Bearer xoxb-1111-2222-NEWSBOTTESTTOKEN"
     assert_valid_message(body)
@@ -53,13 +54,21 @@ def test_mention_is_answered_in_a_thread_with_the_march_1_passage_first(bot):
 
 def passage_ids(body: dict) -> list[str]:
     """The passages a message quotes, read off its vote buttons."""
-    return [json.loads(b["elements"][0]["value"])["p"] for b in body["blocks"]
-            if b.get("block_id", "").startswith("vote-")]
+    return [
+        json.loads(b["elements"][0]["value"])["p"]
+        for b in body["blocks"]
+        if b.get("block_id", "").startswith("vote-")
+    ]
 
 
 def test_mention_inside_a_thread_answers_in_that_thread(bot):
-    bot.event(mention("how many members does the union have?", ts="1700000009.000200",
-                      thread_ts="1700000005.000100"))
+    bot.event(
+        mention(
+            "how many members does the union have?",
+            ts="1700000009.000200",
+            thread_ts="1700000005.000100",
+        )
+    )
     [call] = bot.fake.wait_for("chat.postMessage")
     assert call.body["thread_ts"] == "1700000005.000100"
     assert "25,000" in plain(sections(call.body)[0])
@@ -83,8 +92,11 @@ def test_direct_message_is_answered_in_the_dm(bot):
 
 
 def test_mention_markup_is_cleaned_before_searching(bot):
-    bot.event(mention("<@U0OTHER> when do <https://cps.edu|K-5> students return? <!here> "
-                      "<#C0DESK|newsdesk>"))
+    bot.event(
+        mention(
+            "<@U0OTHER> when do <https://cps.edu|K-5> students return? <!here> <#C0DESK|newsdesk>"
+        )
+    )
     [call] = bot.fake.wait_for("chat.postMessage")
     first = sections(call.body)[0]
     assert "3/1" in first or "March 1" in first
@@ -109,22 +121,32 @@ def test_retried_event_and_double_delivery_get_one_reply(bot):
     event = mention("when do K-5 students return?", ts="1700000004.000400")
     bot.event(event, event_id="EvSAME01")
     bot.event(event, event_id="EvSAME01", retry=1)  # Slack's retry of the same event
-    same_message = dm("<@UBOTNEWS> when do K-5 students return?", ts="1700000004.000400",
-                      channel="C0NEWS")
+    same_message = dm(
+        "<@UBOTNEWS> when do K-5 students return?", ts="1700000004.000400", channel="C0NEWS"
+    )
     bot.event(same_message, event_id="EvOTHER2")  # the same message as a message event
     bot.fake.wait_for("chat.postMessage")
     bot.fake.settle()
     assert len(bot.fake.of("chat.postMessage")) == 1
 
 
-@pytest.mark.parametrize("event", [
-    dm("when do K-5 students return?", user=BOT_USER, bot_id=BOT_ID),
-    dm("when do K-5 students return?", bot_id="BOTHER", subtype="bot_message"),
-    dm("when do K-5 students return?", subtype="message_changed"),
-    dm("when do K-5 students return?", subtype="channel_join"),
-    {"type": "message", "channel_type": "channel", "user": "U1", "text": "K-5?",
-     "ts": "1.2", "channel": "C0NEWS"},
-])
+@pytest.mark.parametrize(
+    "event",
+    [
+        dm("when do K-5 students return?", user=BOT_USER, bot_id=BOT_ID),
+        dm("when do K-5 students return?", bot_id="BOTHER", subtype="bot_message"),
+        dm("when do K-5 students return?", subtype="message_changed"),
+        dm("when do K-5 students return?", subtype="channel_join"),
+        {
+            "type": "message",
+            "channel_type": "channel",
+            "user": "U1",
+            "text": "K-5?",
+            "ts": "1.2",
+            "channel": "C0NEWS",
+        },
+    ],
+)
 def test_own_bot_and_subtype_messages_are_ignored(bot, event):
     delivery = bot.event(event)
     assert delivery.ok
@@ -133,23 +155,26 @@ def test_own_bot_and_subtype_messages_are_ignored(bot, event):
 
 
 def test_ask_command_answers_only_the_asker_with_a_share_button(bot):
-    delivery = bot.command(command("/ask", "when do K-5 students return?",
-                                   bot.fake.response_url("ask1")))
+    delivery = bot.command(
+        command("/ask", "when do K-5 students return?", bot.fake.response_url("ask1"))
+    )
     assert delivery.ok
     [call] = bot.fake.wait_for("respond")
     assert call.path == "/respond/ask1"
     body = call.body
     assert body["response_type"] == "ephemeral"
     assert "You asked “when do K-5 students return?” · only you can see this" in texts(body)
-    controls = [e["action_id"] for b in body["blocks"] if b["type"] == "actions"
-                for e in b["elements"]]
+    controls = [
+        e["action_id"] for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
     assert ACTION_SHARE in controls and ACTION_MORE in controls
     assert_valid_message(body)
 
 
 def test_commands_are_acknowledged_fast(http_bot):
-    delivery = http_bot.command(command("/ask", "when do K-5 students return?",
-                                        http_bot.fake.response_url("fast")))
+    delivery = http_bot.command(
+        command("/ask", "when do K-5 students return?", http_bot.fake.response_url("fast"))
+    )
     assert delivery.ok and delivery.seconds < 3
     http_bot.fake.wait_for("respond")
 
@@ -179,21 +204,24 @@ def test_votes_are_stored_with_question_and_passage(bot):
     click(bot, answer.body, ACTION_VOTE_UP, "up")
     click(bot, answer.body, ACTION_VOTE_DOWN, "down")
     bot.fake.wait_for("respond", 2)
-    bot.action(block_action(answer.body, ACTION_VOTE_UP, bot.fake.response_url("other"),
-                            user="UEDITOR"))
+    bot.action(
+        block_action(answer.body, ACTION_VOTE_UP, bot.fake.response_url("other"), user="UEDITOR")
+    )
     bot.fake.wait_for("respond", 3)
     votes = bot.state.votes()  # one per person: the second click changed the first vote
     assert [(v.question, v.rank, v.vote, v.user_id) for v in votes] == [
         ("when do K-5 students return?", 1, -1, "UREPORTER"),
-        ("when do K-5 students return?", 1, 1, "UEDITOR")]
+        ("when do K-5 students return?", 1, 1, "UEDITOR"),
+    ]
     assert votes[0].passage_id.startswith("002_25dad21185c46e56#")
     thanks = [c for c in bot.fake.of("respond") if c.path == "/respond/up"][0]
     assert "is recorded" in texts(thanks.body)
 
 
 def test_share_posts_to_the_channel_and_removes_the_private_copy(bot):
-    bot.command(command("/ask", "how many members does the union have?",
-                        bot.fake.response_url("private")))
+    bot.command(
+        command("/ask", "how many members does the union have?", bot.fake.response_url("private"))
+    )
     [private] = bot.fake.wait_for("respond")
     click(bot, private.body, ACTION_SHARE, "share")
     shared = [c.body for c in bot.fake.wait_for("respond", 3) if c.path == "/respond/share"]
@@ -224,8 +252,13 @@ def test_empty_ask_gets_usage(bot):
 
 
 def test_question_echo_is_escaped(bot):
-    bot.command(command("/ask", "K-5 return <!channel> & <@U123> <!subteam^S1|@eds>",
-                        bot.fake.response_url("esc")))
+    bot.command(
+        command(
+            "/ask",
+            "K-5 return <!channel> & <@U123> <!subteam^S1|@eds>",
+            bot.fake.response_url("esc"),
+        )
+    )
     [call] = bot.fake.wait_for("respond")
     heading = texts(call.body).splitlines()[0]
     assert "<!" not in heading and "<@" not in heading
@@ -233,9 +266,11 @@ def test_question_echo_is_escaped(bot):
 
 
 def test_rate_limited_and_failing_web_api_still_delivers_once(bot):
-    bot.fake.plan("chat.postMessage",
-                  (429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}),
-                  (500, {}, {"ok": False, "error": "internal_error"}))
+    bot.fake.plan(
+        "chat.postMessage",
+        (429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}),
+        (500, {}, {"ok": False, "error": "internal_error"}),
+    )
     start = time.monotonic()
     bot.event(mention("when do K-5 students return?", ts="1700000007.000700"))
     calls = bot.fake.wait_for("chat.postMessage", 3)
@@ -252,7 +287,8 @@ def test_unanswerable_because_slack_is_down_is_logged_with_the_question(bot, cap
     bot.event(mention("who assessed the school buildings?", ts="1700000008.000800"))
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and not any(
-            "failed to answer" in r.getMessage() for r in caplog.records):
+        "failed to answer" in r.getMessage() for r in caplog.records
+    ):
         time.sleep(0.05)
     messages = [r.getMessage() for r in caplog.records if "failed to answer" in r.getMessage()]
     assert messages and "who assessed the school buildings?" in messages[0]
@@ -292,14 +328,20 @@ def test_bad_signatures_are_rejected(http_bot, how):
 
 
 def test_factcheck_command_shows_figures_and_speaker_privately(bot):
-    bot.command(command("/factcheck", "The Chicago Teachers Union has 30,000 members",
-                        bot.fake.response_url("fc")))
+    bot.command(
+        command(
+            "/factcheck",
+            "The Chicago Teachers Union has 30,000 members",
+            bot.fake.response_url("fc"),
+        )
+    )
     [call] = bot.fake.wait_for("respond")
     body = call.body
     assert body["response_type"] == "ephemeral"
     text = texts(body)
-    assert "Fact-check of “The Chicago Teachers Union has 30,000 members” · only you can see" \
-        in text
+    assert (
+        "Fact-check of “The Chicago Teachers Union has 30,000 members” · only you can see" in text
+    )
     assert "Figures in the claim: *30,000 members*" in text
     assert "⚠️ 30,000 members → passage: *25,000 members*" in text
     assert "*25,000 members*" in sections(body)[0]  # the passage's figure, emphasised
@@ -307,14 +349,20 @@ def test_factcheck_command_shows_figures_and_speaker_privately(bot):
     click(bot, body, ACTION_SHARE, "fcshare")
     shared = [c.body for c in bot.fake.wait_for("respond", 3) if c.path == "/respond/fcshare"]
     public = next(b for b in shared if b.get("response_type") == "in_channel")
-    assert "<@UREPORTER> fact-checked “The Chicago Teachers Union has 30,000 members”" in \
-        texts(public)
+    assert "<@UREPORTER> fact-checked “The Chicago Teachers Union has 30,000 members”" in texts(
+        public
+    )
     assert "⚠️ 30,000 members → passage: *25,000 members*" in texts(public)
 
 
 def test_factcheck_attribution_on_the_citation_line(bot):
-    bot.command(command("/factcheck", "CPS rejected 75% of requests to work from home",
-                        bot.fake.response_url("fc75")))
+    bot.command(
+        command(
+            "/factcheck",
+            "CPS rejected 75% of requests to work from home",
+            bot.fake.response_url("fc75"),
+        )
+    )
     [call] = bot.fake.wait_for("respond")
     citation = [b for b in call.body["blocks"] if b["type"] == "context"][2]
     assert "attributed to The union" in citation["elements"][0]["text"]

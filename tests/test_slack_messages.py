@@ -5,10 +5,10 @@ import logging
 
 import pytest
 
-from bot.blocks import answer_message, trim
-from bot.mrkdwn import clean_incoming, escape
-from index.search import Searcher
-from index.settings import IndexSettings
+from bot.slack.blocks import answer_message, trim
+from bot.slack.mrkdwn import clean_incoming, escape
+from index.archive import open_searcher
+from index.storage.settings import IndexSettings
 from tests.slack_fixtures import (
     BOT_TOKEN,
     SECRET,
@@ -19,9 +19,11 @@ from tests.slack_fixtures import (
 )
 from tests.slack_standin import command, mention
 
-HOSTILE = ("The memo told <!channel> and <!here> and <!everyone> and <@U123> and "
-           "<!subteam^S0EDITORS|@editors> to read <https://evil.example|the district's plan> "
-           "about ventilation & masks > 2 per classroom.")
+HOSTILE = (
+    "The memo told <!channel> and <!here> and <!everyone> and <@U123> and "
+    "<!subteam^S0EDITORS|@editors> to read <https://evil.example|the district's plan> "
+    "about ventilation & masks > 2 per classroom."
+)
 LONG = " ".join(f"Sentence {i} about school ventilation budgets and filters." for i in range(200))
 
 
@@ -29,10 +31,12 @@ LONG = " ".join(f"Sentence {i} about school ventilation budgets and filters." fo
 def hostile_searcher(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("hostile")
     (corpus / "memo.txt").write_text(f"title: Memo <!channel>\n---\n{HOSTILE}\n")
-    (corpus / "long.txt").write_text("title: Long\nurl: https://news.example/long|<x>\n---\n"
-                                     f"{LONG}\n\nA short closing paragraph about filters.\n")
+    (corpus / "long.txt").write_text(
+        "title: Long\nurl: https://news.example/long|<x>\n---\n"
+        f"{LONG}\n\nA short closing paragraph about filters.\n"
+    )
     (corpus / "other.txt").write_text("Unrelated paragraph about weather in Springfield.\n")
-    return Searcher.open(IndexSettings(corpus=corpus, index_dir=corpus.parent / "hostile-i"))
+    return open_searcher(IndexSettings(corpus=corpus, index_dir=corpus.parent / "hostile-i"))
 
 
 @pytest.fixture
@@ -82,7 +86,7 @@ def test_ten_thousand_character_paragraph_in_every_message(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_text(paragraph + "\n")
-    searcher = Searcher.open(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
+    searcher = open_searcher(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
     answer = searcher.ask("ventilation filters classroom", top=3)
     assert len(answer.hits[0].passage.text) == 10_000
     message = answer_message(answer, 1, shareable=True, heading="x" * 5000)
@@ -100,9 +104,10 @@ def test_trim_never_cuts_a_word():
 
 
 def test_clean_incoming_strips_slack_markup():
-    assert clean_incoming("<@UBOT> when do <https://cps.edu|K-5> students return? <!here> "
-                          "<#C1|desk> &amp; <https://x.example> <!date^1|Feb 1>") == (
-        "when do K-5 students return? & https://x.example Feb 1")
+    assert clean_incoming(
+        "<@UBOT> when do <https://cps.edu|K-5> students return? <!here> "
+        "<#C1|desk> &amp; <https://x.example> <!date^1|Feb 1>"
+    ) == ("when do K-5 students return? & https://x.example Feb 1")
 
 
 def test_escape():

@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from index import build, store
 from index.errors import IndexStoreError
-from index.freshness import check, open_index
-from index.search import Searcher
+from index.retrieval.search import Searcher
+from index.storage import build, store
+from index.storage.freshness import check, open_index
 
 
 def open_with_messages(settings):
@@ -34,8 +34,10 @@ def test_new_file_is_added_without_a_rebuild(settings, corpus):
     assert messages == ["Adding 1 new file(s) to the index…"]
     assert (index.n_articles, index.n_passages) == (4, 46)
     # the old text was linked, not rewritten: one new segment holds the new article
-    assert index.meta["segments"] == {"texts": ["texts-0000.bin", "texts-0001.bin"],
-                                      "articles": ["articles-0000.jsonl", "articles-0001.jsonl"]}
+    assert index.meta["segments"] == {
+        "texts": ["texts-0000.bin", "texts-0001.bin"],
+        "articles": ["articles-0000.jsonl", "articles-0001.jsonl"],
+    }
     assert (index.path / "texts-0001.bin").read_text() == "The best pizza in Chicago is deep dish."
     answer = Searcher(index).ask("best pizza in Chicago")
     assert answer.hits[0].article.title == "Pizza"
@@ -61,12 +63,14 @@ def test_removed_file_triggers_a_rebuild(settings, corpus):
 
 
 def current_generation(settings):
-    return settings.index_dir / json.loads((settings.index_dir / "CURRENT").read_text())[
-        "generation"]
+    return (
+        settings.index_dir / json.loads((settings.index_dir / "CURRENT").read_text())["generation"]
+    )
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "delete", "garbage-current",
-                                    "foreign", "newer"])
+@pytest.mark.parametrize(
+    "damage", ["truncate", "flip", "delete", "garbage-current", "foreign", "newer"]
+)
 def test_damaged_index_is_detected_and_rebuilt(settings, damage):
     open_with_messages(settings)
     gen = current_generation(settings)
@@ -123,7 +127,8 @@ def test_a_failed_build_leaves_the_previous_index(settings, corpus, monkeypatch)
         build.build(settings)
     assert current_generation(settings) == before
     assert [p.name for p in settings.index_dir.iterdir() if p.name.startswith("gen-")] == [
-        before.name]
+        before.name
+    ]
     assert store.load(settings.index_dir).n_passages == index.n_passages
 
 
@@ -131,8 +136,9 @@ def test_settings_change_triggers_a_rebuild(settings, tmp_path):
     open_with_messages(settings)
     rules = tmp_path / "rules.txt"
     rules.write_text("drop: (?i)jackson said vaccinations will not be mandated\\.\n")
-    changed = type(settings)(corpus=settings.corpus, index_dir=settings.index_dir,
-                             boilerplate=rules)
+    changed = type(settings)(
+        corpus=settings.corpus, index_dir=settings.index_dir, boilerplate=rules
+    )
     index, messages = open_with_messages(changed)
     assert "other analysis or boilerplate settings" in messages[0]
     assert index.n_passages == 44

@@ -1,6 +1,6 @@
 """Answers as Slack messages: Block Kit blocks plus a plain-text fallback.
 
-Every piece of article or user text is escaped (`bot.mrkdwn.escape`); matched words
+Every piece of article or user text is escaped (`bot.slack.mrkdwn.escape`); matched words
 are bold; a long paragraph is trimmed around its best-matching sentence with "…",
 never mid-word; every message stays inside Block Kit's limits (50 blocks, 3,000
 characters of section text, 10 context elements, 2,000-character button values).
@@ -12,11 +12,10 @@ import json
 import re
 from collections.abc import Sequence
 
-from index.analysis import sentences as split_sentences
+from bot.citation import citation_parts
+from bot.slack.mrkdwn import escape
 from index.models import Answer, Article, CheckedHit, FactCheck, Hit
-
-from .citation import citation_parts
-from .mrkdwn import escape
+from index.text.analysis import sentences as split_sentences
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -39,7 +38,7 @@ def shorten(text: str, limit: int) -> str:
     """`text` cut at a word boundary to at most `limit` characters, with "…"."""
     if len(text) <= limit:
         return text
-    cut = text[: limit]
+    cut = text[:limit]
     space = cut.rfind(" ")
     return (cut[:space] if space > limit // 2 else cut[: limit - 1]).rstrip() + "…"
 
@@ -84,8 +83,11 @@ def trim(text: str, spans: Spans, limit: int) -> tuple[str, Spans]:
     offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
     head = "…" if start > 0 else ""
     tail = "" if end >= len(text.rstrip()) else " …" if piece[-1:] in ".!?”\"'" else "…"
-    moved = tuple((a - offset + len(head), b - offset + len(head)) for a, b in spans
-                  if a >= offset and b <= offset + len(piece))
+    moved = tuple(
+        (a - offset + len(head), b - offset + len(head))
+        for a, b in spans
+        if a >= offset and b <= offset + len(piece)
+    )
     return head + piece + tail, moved
 
 
@@ -140,8 +142,12 @@ def _context(text: str) -> dict:
 
 
 def _button(text: str, action_id: str, value: dict, style: str | None = None) -> dict:
-    button = {"type": "button", "text": {"type": "plain_text", "text": text, "emoji": True},
-              "action_id": action_id, "value": json.dumps(value, separators=(",", ":"))}
+    button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": json.dumps(value, separators=(",", ":")),
+    }
     if style:
         button["style"] = style
     return button
@@ -149,25 +155,35 @@ def _button(text: str, action_id: str, value: dict, style: str | None = None) ->
 
 def _vote_buttons(hit: Hit, question_id: int) -> dict:
     value = {"q": question_id, "p": hit.passage_id[:400], "r": hit.rank}
-    return {"type": "actions", "block_id": f"vote-{hit.rank}",
-            "elements": [_button("👍 Helpful", ACTION_VOTE_UP, value),
-                         _button("👎 Not this", ACTION_VOTE_DOWN, value)]}
+    return {
+        "type": "actions",
+        "block_id": f"vote-{hit.rank}",
+        "elements": [
+            _button("👍 Helpful", ACTION_VOTE_UP, value),
+            _button("👎 Not this", ACTION_VOTE_DOWN, value),
+        ],
+    }
 
 
 def echo(question: str) -> str:
     return f"“{escape(shorten(question, QUESTION_CHARS))}”"
 
 
-def answer_message(answer: Answer, question_id: int, *, shareable: bool = False,
-                   heading: str | None = None) -> dict:
+def answer_message(
+    answer: Answer, question_id: int, *, shareable: bool = False, heading: str | None = None
+) -> dict:
     """Blocks and fallback text for an answer (or for no answer)."""
     blocks: list[dict] = []
     if heading:
         blocks.append(_context(heading))
     if answer.no_answer or not answer.hits:
         blocks.append(_section(":mag: No passage in the archive answers this."))
-        blocks.append(_context("Tip: use the words a story would use (names, places, figures)"
-                               ", or see what is indexed with `/newsbot sources`."))
+        blocks.append(
+            _context(
+                "Tip: use the words a story would use (names, places, figures)"
+                ", or see what is indexed with `/newsbot sources`."
+            )
+        )
         return {"blocks": blocks, "text": "No passage in the archive answers this."}
     for hit in answer.hits:
         if len(blocks) + 4 > MAX_BLOCKS:
@@ -178,11 +194,18 @@ def answer_message(answer: Answer, question_id: int, *, shareable: bool = False,
     controls = []
     if answer.more:
         more = {"q": question_id, "o": answer.offset + len(answer.hits)}
-        controls.append(_button("More results", ACTION_MORE,
-                                {**more, "s": 1} if shareable else more))
+        controls.append(
+            _button("More results", ACTION_MORE, {**more, "s": 1} if shareable else more)
+        )
     if shareable:
-        controls.append(_button("Post to channel", ACTION_SHARE,
-                                {"q": question_id, "o": answer.offset}, style="primary"))
+        controls.append(
+            _button(
+                "Post to channel",
+                ACTION_SHARE,
+                {"q": question_id, "o": answer.offset},
+                style="primary",
+            )
+        )
     if controls:
         blocks.append({"type": "actions", "block_id": "answer-controls", "elements": controls})
     return {"blocks": blocks, "text": fallback(answer.hits)}
@@ -192,15 +215,20 @@ def fallback(hits: Sequence[Hit]) -> str:
     """Plain text for notifications and clients without blocks."""
     first = hits[0]
     text, _ = trim(first.passage.text, first.highlights, 300)
-    return escape(shorten(f"{text} ({first.article.title}, paragraph {first.passage.number} of "
-                          f"{first.article.paragraphs})", MAX_TEXT))
+    return escape(
+        shorten(
+            f"{text} ({first.article.title}, paragraph {first.passage.number} of "
+            f"{first.article.paragraphs})",
+            MAX_TEXT,
+        )
+    )
 
 
 MARKS = {"match": "✅", "conflict": "⚠️", "absent": "·"}
 
 
 def check_line(checked: CheckedHit) -> str:
-    """"✅ 1,500 staff members · ⚠️ 30,000 members → passage: *25,000 members*" as mrkdwn."""
+    """ "✅ 1,500 staff members · ⚠️ 30,000 members → passage: *25,000 members*" as mrkdwn."""
     parts = []
     for check in checked.checks:
         claim = escape(shorten(check.claim_figure.text, 80))
@@ -215,17 +243,20 @@ def check_line(checked: CheckedHit) -> str:
     return "   ".join(parts)
 
 
-def factcheck_message(fact: FactCheck, question_id: int, *, shareable: bool = False,
-                      heading: str | None = None) -> dict:
+def factcheck_message(
+    fact: FactCheck, question_id: int, *, shareable: bool = False, heading: str | None = None
+) -> dict:
     """The passages that speak to a claim, each with its figures checked and its speaker."""
     blocks: list[dict] = [_context(heading or f"Fact-check of {echo(fact.claim)}")]
     if fact.figures:
         figures = ", ".join(f"*{escape(shorten(f.text, 60))}*" for f in fact.figures[:20])
-        blocks.append(_context(f"Figures in the claim: {figures}. ✅ same · ⚠️ differs · "
-                               "· not stated"))
+        blocks.append(
+            _context(f"Figures in the claim: {figures}. ✅ same · ⚠️ differs · · not stated")
+        )
     else:
-        blocks.append(_context("No figures in the claim: these are the passages that best "
-                               "match it."))
+        blocks.append(
+            _context("No figures in the claim: these are the passages that best match it.")
+        )
     if not fact.passages:
         blocks.append(_section(":mag: No passage in the archive speaks to this claim."))
         return {"blocks": blocks, "text": "No passage in the archive speaks to this claim."}
@@ -239,9 +270,17 @@ def factcheck_message(fact: FactCheck, question_id: int, *, shareable: bool = Fa
             blocks.append(_context(check_line(checked)))
         blocks.append(_vote_buttons(hit, question_id))
     if shareable:
-        blocks.append({"type": "actions", "block_id": "answer-controls", "elements": [
-            _button("Post to channel", ACTION_SHARE, {"q": question_id, "o": 0},
-                    style="primary")]})
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "answer-controls",
+                "elements": [
+                    _button(
+                        "Post to channel", ACTION_SHARE, {"q": question_id, "o": 0}, style="primary"
+                    )
+                ],
+            }
+        )
     return {"blocks": blocks, "text": fallback([c.hit for c in fact.passages])}
 
 
@@ -274,9 +313,13 @@ def sources_message(articles: Sequence[tuple[Article, int]], total: int) -> dict
         chunk.append(line)
     if chunk and len(blocks) < MAX_BLOCKS - 1:
         blocks.append(_section("\n".join(chunk)))
-    shown = sum(b["text"]["text"].count("\n• ") + b["text"]["text"].startswith("• ")
-                for b in blocks[1:])
+    shown = sum(
+        b["text"]["text"].count("\n• ") + b["text"]["text"].startswith("• ") for b in blocks[1:]
+    )
     if shown < total:
-        blocks.append(_context(f"Showing the {shown:,} newest. `newsbot sources` on the "
-                               "server lists them all."))
+        blocks.append(
+            _context(
+                f"Showing the {shown:,} newest. `newsbot sources` on the server lists them all."
+            )
+        )
     return {"blocks": blocks, "text": f"The archive holds {total:,} articles."}

@@ -1,7 +1,7 @@
 """The one entry point everything else calls: `Searcher.ask(question) -> Answer`.
 
 1. The question goes through the same analyzer as the passages. Aliases widen it
-   (index/aliases.py: "CPS" also looks for "Chicago Public Schools"), and a word the
+   (index/text/aliases.py: "CPS" also looks for "Chicago Public Schools"), and a word the
    archive never printed looks for its nearest printed form (one typo away, or the
    same first letters: "studnets" -> "student"); both weigh less than the question's
    own words.
@@ -13,7 +13,7 @@
 
    times (1 + TYPE_BONUS) when it holds what the question asks for (a date for
    "when", a number for "how many", a name for "who", a quote for "what did X say";
-   index/features.py). Scores within TIE of each other are a tie: the newer article
+   index/text/features.py). Scores within TIE of each other are a tie: the newer article
    comes first.
 3. No-answer rule: a passage answers only if it holds enough of the question's
    *distinctive* weight. Each question term weighs its idf; a term no passage uses
@@ -38,21 +38,18 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from .aliases import Aliases
-from .analysis import Analyzer, fold
-from .engines import Engine, SparseEngine, choose
-from .features import question_kind
-from .freshness import open_index
-from .models import Answer, Article, Hit
-from .settings import IndexSettings
-from .store import Index
+from index.models import Answer, Article, Hit
+from index.retrieval.engines import Engine, SparseEngine, choose
+from index.storage.store import Index
+from index.text.aliases import Aliases
+from index.text.analysis import Analyzer, fold
+from index.text.features import question_kind
 
 TINY_CORPUS = 3  # fewer passages than this: rank by terms held (see _tiny)
 MAX_QUESTION_CHARS = 2000  # a question longer than this is searched on its start
@@ -99,34 +96,39 @@ class Query:
 class Searcher:
     """Built once per process around a loaded index; safe to share between threads."""
 
-    def __init__(self, index: Index, engine: str = "auto", analyzer: Analyzer | None = None,
-                 aliases: Path | None = None, tuning: Tuning | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        engine: str = "auto",
+        analyzer: Analyzer | None = None,
+        aliases: Path | None = None,
+        tuning: Tuning | None = None,
+    ) -> None:
         self.index = index
         self.tuning = tuning or Tuning()
         self.analyzer = analyzer or Analyzer()
         self.engine: Engine = choose(engine, index.passages, np.asarray(index.passages.idf))
         self.contexts = SparseEngine(index.contexts, np.asarray(index.contexts.idf))
-        self.aliases = Aliases.load(self.analyzer, aliases,
-                                    learned=[(a, p) for a, p, _ in index.aliases])
+        self.aliases = Aliases.load(
+            self.analyzer, aliases, learned=[(a, p) for a, p, _ in index.aliases]
+        )
         n = max(index.n_passages, 1)
         # a word no passage has: the weight of a word in a single passage
         self._unknown_weight = UNKNOWN_WEIGHT * (math.log(n - 1 + 0.5) - math.log(1.5))
         common = COMMON_SHARE * n
         self._common_weight = math.log(n - common + 0.5) - math.log(common + 0.5)
-        self._weak = frozenset(self.analyzer.terms(" ".join(_data_words("weakwords.txt")))) \
-            if self.tuning.weak_words else frozenset()
+        self._weak = (
+            frozenset(self.analyzer.terms(" ".join(_data_words("weakwords.txt"))))
+            if self.tuning.weak_words
+            else frozenset()
+        )
         self._sorted_terms = index.sorted_terms()
-
-    @classmethod
-    def open(cls, settings: IndexSettings, notify: Callable[[str], None] = lambda _: None,
-             **kwargs) -> Searcher:
-        index = open_index(settings, notify, **kwargs)
-        return cls(index, settings.engine, aliases=settings.aliases)
 
     # ---------------------------------------------------------------- asking
 
-    def ask(self, question: str, top: int = 3, offset: int = 0,
-            optional: frozenset[str] = frozenset()) -> Answer:
+    def ask(
+        self, question: str, top: int = 3, offset: int = 0, optional: frozenset[str] = frozenset()
+    ) -> Answer:
         """The best `top` passages after the first `offset`. Terms in `optional` help
         when the corpus has them and cost nothing when it doesn't (a fact-check claim's
         own figures, which the archive may well state differently)."""
@@ -140,8 +142,9 @@ class Searcher:
             docs, scores = self._tiny(query)
         else:
             docs, scores = self._ranked(query, max(CANDIDATES, offset + top + 10))
-            weighed = tuple(t for t in query.terms if t not in optional
-                            or t in self.index.passages.term_id)
+            weighed = tuple(
+                t for t in query.terms if t not in optional or t in self.index.passages.term_id
+            )
             if len(docs) and not self._answers(query, weighed, docs[:10]):
                 docs = docs[:0]
         if len(docs) == 0:
@@ -156,25 +159,30 @@ class Searcher:
             chosen.append((d, s))
             if len(chosen) > offset + top:
                 break
-        window = chosen[offset:offset + top]
+        window = chosen[offset : offset + top]
         wanted = set(query.terms) | {self.index.passages.vocab[t] for t in query.extra}
-        hits = tuple(self._hit(offset + rank, d, s, wanted)
-                     for rank, (d, s) in enumerate(window, 1))
-        return Answer(question, not hits, hits, offset, len(chosen) > offset + top,
-                      query.terms, query.missing)
+        hits = tuple(
+            self._hit(offset + rank, d, s, wanted) for rank, (d, s) in enumerate(window, 1)
+        )
+        return Answer(
+            question, not hits, hits, offset, len(chosen) > offset + top, query.terms, query.missing
+        )
 
     def _query(self, question: str, optional: frozenset[str]) -> Query:
         text = question[:MAX_QUESTION_CHARS]
         terms = tuple(dict.fromkeys(self.analyzer.terms(text)))
         postings = self.index.passages
-        known = {t: tid for t in terms if (tid := postings.term_id.get(t)) is not None
-                 and postings.post_ptr[tid + 1] > postings.post_ptr[tid]}
+        known = {
+            t: tid
+            for t in terms
+            if (tid := postings.term_id.get(t)) is not None
+            and postings.post_ptr[tid + 1] > postings.post_ptr[tid]
+        }
         query = Query(question, terms, list(known.values()), kind=question_kind(text))
         extra: dict[int, None] = {}
         for member, other in self.aliases.expand(terms):
             ids = tuple(postings.term_id.get(t, -1) for t in other)
-            if -1 in ids or not all(postings.post_ptr[i + 1] > postings.post_ptr[i]
-                                    for i in ids):
+            if -1 in ids or not all(postings.post_ptr[i + 1] > postings.post_ptr[i] for i in ids):
                 continue
             for t in member:
                 query.alternatives.setdefault(t, []).append(ids)
@@ -232,8 +240,11 @@ class Searcher:
         articles = np.asarray(self.index.passage_article)[docs]
         not_lead = np.asarray(self.index.passage_number)[docs] != 1
         if self.tuning.context_weight:
-            scores += self.tuning.context_weight * not_lead * \
-                self.contexts.score(query.ids + query.extra, articles)
+            scores += (
+                self.tuning.context_weight
+                * not_lead
+                * self.contexts.score(query.ids + query.extra, articles)
+            )
         if query.kind and self.tuning.type_bonus:
             wanted = (np.asarray(self.index.passage_flags)[docs] & query.kind) != 0
             scores *= np.where(wanted, 1 + self.tuning.type_bonus, 1.0)
@@ -325,16 +336,22 @@ class Searcher:
         """The words of `text` whose terms are all in `missing`, as typed."""
         if not missing:
             return ()
-        words = [text[t.start:t.end] for t in self.analyzer.tokens(text)
-                 if t.terms and set(t.terms) <= missing]
+        words = [
+            text[t.start : t.end]
+            for t in self.analyzer.tokens(text)
+            if t.terms and set(t.terms) <= missing
+        ]
         return tuple(dict.fromkeys(words))
 
     # ---------------------------------------------------------------- results
 
     def _hit(self, rank: int, doc: int, score: float, wanted: set[str]) -> Hit:
         passage = self.index.passage(doc)
-        highlights = tuple((tok.start, tok.end) for tok in self.analyzer.tokens(passage.text)
-                           if wanted.intersection(tok.terms))
+        highlights = tuple(
+            (tok.start, tok.end)
+            for tok in self.analyzer.tokens(passage.text)
+            if wanted.intersection(tok.terms)
+        )
         article = self.index.article(int(self.index.passage_article[doc]))
         return Hit(rank, round(score, 6), passage, article, highlights)
 
@@ -342,9 +359,11 @@ class Searcher:
         return list(self.index.iter_articles())
 
 
-_FOCUS = re.compile(r"\s*(?:what|which)(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+"
-                    r"((?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]+)\s+(?:of|for|in|at|on|to)\b",
-                    re.IGNORECASE)
+_FOCUS = re.compile(
+    r"\s*(?:what|which)(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+"
+    r"((?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]+)\s+(?:of|for|in|at|on|to)\b",
+    re.IGNORECASE,
+)
 
 
 def _edits(word: str) -> set[str]:

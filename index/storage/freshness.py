@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import build as builder
-from .corpus import SourceFile, find_files
-from .errors import CorpusError, IndexMissing, IndexStoreError
-from .models import Problem
-from .settings import IndexSettings
-from .store import Index, load, locked
+from index.errors import CorpusError, IndexMissing, IndexStoreError
+from index.ingest.corpus import SourceFile, find_files
+from index.models import Problem
+from index.storage import build as builder
+from index.storage.settings import IndexSettings
+from index.storage.store import Index, load, locked
 
 Notify = Callable[[str], None]
 
@@ -34,7 +34,7 @@ class Staleness:
 
 def check(index: Index, settings: IndexSettings) -> Staleness:
     meta = index.meta
-    if meta.get("settings") != settings.fingerprints():
+    if meta.get("settings") != builder.fingerprints(settings):
         return Staleness("it was built with other analysis or boilerplate settings")
     corpus = Path(settings.corpus).resolve()
     if meta.get("corpus") != str(corpus):
@@ -76,9 +76,12 @@ def _state(settings: IndexSettings) -> tuple[Index | None, Staleness]:
     return index, check(index, settings)
 
 
-def open_index(settings: IndexSettings, notify: Notify = lambda _: None,
-               progress: builder.Progress | None = None,
-               on_problems: Callable[[list[Problem]], None] | None = None) -> Index:
+def open_index(
+    settings: IndexSettings,
+    notify: Notify = lambda _: None,
+    progress: builder.Progress | None = None,
+    on_problems: Callable[[list[Problem]], None] | None = None,
+) -> Index:
     """The current index for `settings`, built or updated first when it is out of date."""
     if not Path(settings.corpus).exists():
         raise CorpusError(f"The corpus path {settings.corpus} does not exist.")

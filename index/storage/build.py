@@ -8,6 +8,7 @@ merges their postings into a copy of the current generation.
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -23,17 +24,44 @@ from pathlib import Path
 
 import numpy as np
 
-from . import aliases as alias_learning
-from .analysis import Analyzer
-from .attribution import attribute
-from .corpus import SourceFile, find_files, read_file, split_jsonl
-from .engines import K1, length_norm, okapi_idf
-from .errors import CorpusError
-from .features import passage_flags
-from .models import Article, Problem
-from .paragraphs import Boilerplate, segment
-from .settings import IndexSettings
-from .store import GenerationWriter, Index
+from index.bm25 import length_norm, okapi_idf, tf_weight
+from index.errors import CorpusError
+from index.ingest.corpus import SourceFile, find_files, read_file, split_jsonl
+from index.ingest.paragraphs import Boilerplate, segment
+from index.models import Article, Problem
+from index.storage import store
+from index.storage.settings import IndexSettings
+from index.storage.store import GenerationWriter, Index
+from index.text import aliases as alias_learning
+from index.text.analysis import Analyzer
+from index.text.attribution import attribute
+from index.text.features import passage_flags
+
+
+def fingerprints(settings: IndexSettings) -> dict[str, str]:
+    """What a saved index must have been built with to be reused."""
+    rules = settings.boilerplate
+    try:
+        stamp = (rules.stat().st_mtime_ns, rules.stat().st_size) if rules else None
+    except OSError:
+        stamp = None  # Boilerplate.load names the problem
+    return {
+        "format": str(store.VERSION),
+        "analyzer": _analyzer_fingerprint(),
+        "boilerplate": _boilerplate_fingerprint(rules, stamp),
+    }
+
+
+@functools.cache
+def _analyzer_fingerprint() -> str:
+    return Analyzer().fingerprint
+
+
+@functools.lru_cache(maxsize=8)
+def _boilerplate_fingerprint(rules: Path | None, _stamp: tuple[int, int] | None) -> str:
+    """Read again only when the rules file changed (its mtime and size are the key)."""
+    return Boilerplate.load(rules).fingerprint
+
 
 PARALLEL_BYTES = 2 * 1024 * 1024  # analyse in worker processes above this much text
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -85,7 +113,7 @@ class Chunk:
     ctx_tfs: array = field(default_factory=lambda: array("H"))
     ctx_counts: array = field(default_factory=lambda: array("I"))
     ctx_lengths: array = field(default_factory=lambda: array("I"))
-    flags: array = field(default_factory=lambda: array("B"))  # index.features, per passage
+    flags: array = field(default_factory=lambda: array("B"))  # index.text.features, per passage
     aliases: Counter = field(default_factory=Counter)  # (acronym, phrase) -> articles
     problems: list[Problem] = field(default_factory=list)
     bytes: int = 0
@@ -94,8 +122,9 @@ class Chunk:
 _analyzer: Analyzer | None = None  # one per process: its token memo is worth keeping
 
 
-def analyse_chunk(files: list[SourceFile], boilerplate_path: Path | None,
-                  analyzer: Analyzer | None = None) -> Chunk:
+def analyse_chunk(
+    files: list[SourceFile], boilerplate_path: Path | None, analyzer: Analyzer | None = None
+) -> Chunk:
     global _analyzer
     if analyzer is None:
         analyzer = _analyzer = _analyzer or Analyzer()
@@ -120,15 +149,21 @@ def analyse_chunk(files: list[SourceFile], boilerplate_path: Path | None,
         for doc in read_file(source, chunk.problems.append):
             article, passages = segment(doc, boilerplate)
             if not passages:
-                chunk.problems.append(Problem(doc.path, "no content paragraphs (only "
-                                              "boilerplate); skipped", doc.line))
+                chunk.problems.append(
+                    Problem(doc.path, "no content paragraphs (only boilerplate); skipped", doc.line)
+                )
                 continue
             a = len(chunk.articles)
             chunk.articles.append(article)
             chunk.lines.append((doc.path, doc.line))
             lead = passages[0].text if passages[0].number == 1 else ""
-            count(analyzer.terms(f"{article.title}\n{lead}"), chunk.ctx_terms, chunk.ctx_tfs,
-                  chunk.ctx_counts, chunk.ctx_lengths)
+            count(
+                analyzer.terms(f"{article.title}\n{lead}"),
+                chunk.ctx_terms,
+                chunk.ctx_tfs,
+                chunk.ctx_counts,
+                chunk.ctx_lengths,
+            )
             chunk.aliases.update(alias_learning.learn(doc.text).keys())
             previous = None
             for p in passages:
@@ -145,8 +180,11 @@ def analyse_chunk(files: list[SourceFile], boilerplate_path: Path | None,
 
 
 # "…,” she said." — the speaker is named in the paragraph before: keep them together
-_PRONOUN_QUOTE = re.compile(r"[”\"'’],?\s+(?:she|he|they)\s+(?:said|says|added|told|"
-                            r"explained|continued)\b", re.IGNORECASE)
+_PRONOUN_QUOTE = re.compile(
+    r"[”\"'’],?\s+(?:she|he|they)\s+(?:said|says|added|told|"
+    r"explained|continued)\b",
+    re.IGNORECASE,
+)
 
 
 def speaker_terms(analyzer: Analyzer, previous: str) -> list[str]:
@@ -170,8 +208,9 @@ def _chunks(files: list[SourceFile], target: int) -> list[list[SourceFile]]:
     return [c for c in chunks if c]
 
 
-def _analysed(files: list[SourceFile], settings: IndexSettings,
-              analyzer: Analyzer | None) -> Iterable[Chunk]:
+def _analysed(
+    files: list[SourceFile], settings: IndexSettings, analyzer: Analyzer | None
+) -> Iterable[Chunk]:
     total = sum(f.size for f in files)
     workers = settings.workers or min(os.cpu_count() or 1, 4)
     # small enough that every worker gets several, large enough to be worth sending
@@ -184,12 +223,18 @@ def _analysed(files: list[SourceFile], settings: IndexSettings,
     # rebuilding in the background) can deadlock a child: use forkserver there
     methods = multiprocessing.get_all_start_methods()
     threaded = threading.active_count() > 1
-    method = "fork" if "fork" in methods and not threaded else \
-        "forkserver" if "forkserver" in methods else "spawn"
+    method = (
+        "fork"
+        if "fork" in methods and not threaded
+        else "forkserver"
+        if "forkserver" in methods
+        else "spawn"
+    )
     ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        yield from pool.map(analyse_chunk, chunks, [settings.boilerplate] * len(chunks),
-                            chunksize=1)
+        yield from pool.map(
+            analyse_chunk, chunks, [settings.boilerplate] * len(chunks), chunksize=1
+        )
 
 
 # ------------------------------------------------------------------ inverting (parent)
@@ -204,10 +249,17 @@ class _Side:
         self.tfs = array("H")
         self.lengths = array("I")
 
-    def extend(self, remap: np.ndarray, terms: array, tfs: array, counts: array,
-               lengths: array, first_doc: int, keep: np.ndarray | None) -> None:
-        ids = remap[np.frombuffer(terms, dtype=np.uint32)] if len(terms) else \
-            np.zeros(0, np.uint32)
+    def extend(
+        self,
+        remap: np.ndarray,
+        terms: array,
+        tfs: array,
+        counts: array,
+        lengths: array,
+        first_doc: int,
+        keep: np.ndarray | None,
+    ) -> None:
+        ids = remap[np.frombuffer(terms, dtype=np.uint32)] if len(terms) else np.zeros(0, np.uint32)
         counts_np = np.frombuffer(counts, dtype=np.uint32)
         tf_np = np.frombuffer(tfs, dtype=np.uint16) if len(tfs) else np.zeros(0, np.uint16)
         len_np = np.frombuffer(lengths, dtype=np.uint32)
@@ -215,8 +267,9 @@ class _Side:
             per_posting = np.repeat(keep, counts_np)
             ids, tf_np = ids[per_posting], tf_np[per_posting]
             counts_np, len_np = counts_np[keep], len_np[keep]
-        docs = np.repeat(np.arange(first_doc, first_doc + len(counts_np), dtype=np.uint32),
-                         counts_np)
+        docs = np.repeat(
+            np.arange(first_doc, first_doc + len(counts_np), dtype=np.uint32), counts_np
+        )
         self.terms.frombytes(ids.astype(np.uint32).tobytes())
         self.docs.frombytes(docs.tobytes())
         self.tfs.frombytes(tf_np.astype(np.uint16).tobytes())
@@ -225,14 +278,20 @@ class _Side:
     def invert(self, n_terms: int, base: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
         """CSC arrays (term -> passages, counts), merged after `base`'s when given: a new
         passage's number is above every old one, so it goes at the end of its term's list."""
-        terms = np.frombuffer(self.terms, dtype=np.uint32) if len(self.terms) else \
-            np.zeros(0, np.uint32)
-        docs = np.frombuffer(self.docs, dtype=np.uint32) if len(self.docs) else \
-            np.zeros(0, np.uint32)
-        tfs = np.frombuffer(self.tfs, dtype=np.uint16) if len(self.tfs) else \
-            np.zeros(0, np.uint16)
-        lengths = np.frombuffer(self.lengths, dtype=np.uint32).astype(np.int32) \
-            if len(self.lengths) else np.zeros(0, np.int32)
+        terms = (
+            np.frombuffer(self.terms, dtype=np.uint32)
+            if len(self.terms)
+            else np.zeros(0, np.uint32)
+        )
+        docs = (
+            np.frombuffer(self.docs, dtype=np.uint32) if len(self.docs) else np.zeros(0, np.uint32)
+        )
+        tfs = np.frombuffer(self.tfs, dtype=np.uint16) if len(self.tfs) else np.zeros(0, np.uint16)
+        lengths = (
+            np.frombuffer(self.lengths, dtype=np.uint32).astype(np.int32)
+            if len(self.lengths)
+            else np.zeros(0, np.int32)
+        )
         order = np.argsort(terms, kind="stable")  # documents stay ascending within a term
         new_counts = np.bincount(terms, minlength=n_terms).astype(np.int64)
         new_doc, new_tf, sorted_terms = docs[order].astype(np.int32), tfs[order], terms[order]
@@ -245,10 +304,12 @@ class _Side:
         full = np.full(n_terms + 1, old_ptr[-1], dtype=np.int64)
         full[: len(old_ptr)] = old_ptr
         at = full[sorted_terms.astype(np.int64) + 1]  # the end of each term's old list
-        return {"ptr": full + ptr,
-                "doc": np.insert(np.asarray(base["doc"]), at, new_doc),
-                "tf": np.insert(np.asarray(base["tf"]), at, new_tf),
-                "len": np.concatenate([np.asarray(base["len"]), lengths])}
+        return {
+            "ptr": full + ptr,
+            "doc": np.insert(np.asarray(base["doc"]), at, new_doc),
+            "tf": np.insert(np.asarray(base["tf"]), at, new_tf),
+            "len": np.concatenate([np.asarray(base["len"]), lengths]),
+        }
 
 
 class _Builder:
@@ -259,8 +320,9 @@ class _Builder:
         self.base = base
         self.vocab: list[str] = list(base.passages.vocab) if base else []
         self.term_id: dict[str, int] = dict(base.passages.term_id) if base else {}
-        self.article_ids: dict[str, str] = dict.fromkeys(base.article_ids(), "the index") \
-            if base else {}
+        self.article_ids: dict[str, str] = (
+            dict.fromkeys(base.article_ids(), "the index") if base else {}
+        )
         n_passages = base.n_passages if base else 0
         self.n_articles = base.n_articles if base else 0
         self.passages = _Side()
@@ -268,14 +330,14 @@ class _Builder:
         self.passage_article = array("i")
         self.passage_number = array("i")
         self.passage_flags = array("B")
-        self.aliases: Counter = Counter({tuple(k): n for *k, n in base.aliases} if base
-                                        else {})
+        self.aliases: Counter = Counter({tuple(k): n for *k, n in base.aliases} if base else {})
         self.text_ptr = array("q", [int(base.text_ptr[-1])] if base else [0])
         self.article_ptr = array("q", [int(base.article_ptr[-1])] if base else [0])
         self.n_passages = n_passages
         # the base's text and metadata segments are shared (hard links); ours go in new ones
-        self.segments = {kind: writer.link_segments(base, kind) if base else []
-                         for kind in ("texts", "articles")}
+        self.segments = {
+            kind: writer.link_segments(base, kind) if base else [] for kind in ("texts", "articles")
+        }
         self.texts = writer.new_segment("texts", self.segments["texts"])
         self.articles = writer.new_segment("articles", self.segments["articles"])
 
@@ -287,8 +349,13 @@ class _Builder:
             earlier = self.article_ids.get(article.id)
             if earlier is not None:
                 path, line = chunk.lines[a]
-                report.problems.append(Problem(path, f"article id {article.id!r} is already "
-                                               f"used by {earlier}; skipped", line))
+                report.problems.append(
+                    Problem(
+                        path,
+                        f"article id {article.id!r} is already used by {earlier}; skipped",
+                        line,
+                    )
+                )
                 keep_article[a] = False
                 continue
             self.article_ids[article.id] = article.path
@@ -300,15 +367,31 @@ class _Builder:
                 self.vocab.append(term)
             remap[local] = tid
         new_index = np.cumsum(keep_article) - 1 + self.n_articles  # article -> global
-        pa = np.frombuffer(chunk.passage_article, dtype=np.int32) if chunk.texts else \
-            np.zeros(0, np.int32)
+        pa = (
+            np.frombuffer(chunk.passage_article, dtype=np.int32)
+            if chunk.texts
+            else np.zeros(0, np.int32)
+        )
         keep_passage = keep_article[pa] if len(pa) else np.zeros(0, np.bool_)
         all_kept = bool(keep_article.all())
-        self.contexts.extend(remap, chunk.ctx_terms, chunk.ctx_tfs, chunk.ctx_counts,
-                             chunk.ctx_lengths, self.n_articles,
-                             None if all_kept else keep_article)
-        self.passages.extend(remap, chunk.terms, chunk.tfs, chunk.counts, chunk.lengths,
-                             self.n_passages, None if all_kept else keep_passage)
+        self.contexts.extend(
+            remap,
+            chunk.ctx_terms,
+            chunk.ctx_tfs,
+            chunk.ctx_counts,
+            chunk.ctx_lengths,
+            self.n_articles,
+            None if all_kept else keep_article,
+        )
+        self.passages.extend(
+            remap,
+            chunk.terms,
+            chunk.tfs,
+            chunk.counts,
+            chunk.lengths,
+            self.n_passages,
+            None if all_kept else keep_passage,
+        )
         for a, article in enumerate(chunk.articles):
             if keep_article[a]:
                 raw = json.dumps(asdict(article), ensure_ascii=False).encode() + b"\n"
@@ -339,11 +422,21 @@ class _Builder:
         base = self.base
         v = len(self.vocab)
         w = self.writer
-        sides = (("post", "doc_len", "idf", self.passages, base.passages if base else None),
-                 ("ctx", "ctx_len", "ctx_idf", self.contexts, base.contexts if base else None))
+        sides = (
+            ("post", "doc_len", "idf", self.passages, base.passages if base else None),
+            ("ctx", "ctx_len", "ctx_idf", self.contexts, base.contexts if base else None),
+        )
         for prefix, len_name, idf_name, side, old in sides:
-            old_arrays = None if old is None else {
-                "ptr": old.post_ptr, "doc": old.post_doc, "tf": old.post_tf, "len": old.doc_len}
+            old_arrays = (
+                None
+                if old is None
+                else {
+                    "ptr": old.post_ptr,
+                    "doc": old.post_doc,
+                    "tf": old.post_tf,
+                    "len": old.doc_len,
+                }
+            )
             inv = side.invert(v, old_arrays)
             w.save_array(f"{prefix}_ptr", inv["ptr"])
             w.save_array(f"{prefix}_doc", inv["doc"])
@@ -359,36 +452,43 @@ class _Builder:
         w.save_json("vocab.json", self.vocab)
         w.save_json("article_ids.json", list(self.article_ids))
         vocab = self.vocab
-        w.save_array("vocab_order", np.array(sorted(range(v), key=vocab.__getitem__),
-                                             dtype=np.int32))
+        w.save_array(
+            "vocab_order", np.array(sorted(range(v), key=vocab.__getitem__), dtype=np.int32)
+        )
         w.save_json("aliases.json", sorted([a, p, n] for (a, p), n in self.aliases.items()))
-        for name, new, dtype in (("passage_article", self.passage_article, np.int32),
-                                 ("passage_number", self.passage_number, np.int32),
-                                 ("passage_flags", self.passage_flags, np.uint8),
-                                 ("text_ptr", self.text_ptr, np.int64),
-                                 ("article_ptr", self.article_ptr, np.int64)):
+        for name, new, dtype in (
+            ("passage_article", self.passage_article, np.int32),
+            ("passage_number", self.passage_number, np.int32),
+            ("passage_flags", self.passage_flags, np.uint8),
+            ("text_ptr", self.text_ptr, np.int64),
+            ("article_ptr", self.article_ptr, np.int64),
+        ):
             new_np = np.array(new, dtype=dtype)
             if base is not None:
                 old_np = np.asarray(getattr(base, name))
                 # offsets arrays start with the base's last offset: don't repeat it
                 new_np = np.concatenate([old_np, new_np[1:] if name.endswith("_ptr") else new_np])
             w.save_array(name, new_np)
-        meta["segments"] = {kind: [s for s in names if (w.path / s).stat().st_size]
-                            for kind, names in self.segments.items()}
+        meta["segments"] = {
+            kind: [s for s in names if (w.path / s).stat().st_size]
+            for kind, names in self.segments.items()
+        }
         for kind, names in self.segments.items():
             for name in set(names) - set(meta["segments"][kind]):
                 (w.path / name).unlink()  # an empty new segment
         w.publish(meta)
 
 
-def posting_weights(docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray,
-                    out: np.ndarray, step: int = 1 << 22) -> None:
+def posting_weights(
+    docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray, out: np.ndarray, step: int = 1 << 22
+) -> None:
     """tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl)) for every posting: rank-bm25's
     expression without its idf factor, computed the same way (so idf x this is exact)."""
     norm = length_norm(lengths)
     for start in range(0, len(out), step):
-        tf = np.asarray(tfs[start:start + step], dtype=np.float64)
-        out[start:start + step] = tf * (K1 + 1) / (tf + norm[docs[start:start + step]])
+        out[start : start + step] = tf_weight(
+            tfs[start : start + step], norm[docs[start : start + step]]
+        )
 
 
 # ------------------------------------------------------------------ entry points
@@ -423,8 +523,9 @@ def remember_added(index_dir: Path, paths: Iterable[Path]) -> None:
     os.replace(tmp, Path(index_dir) / ADDED)
 
 
-def sources(settings: IndexSettings, paths: Iterable[Path], problems: list[Problem]
-            ) -> list[SourceFile]:
+def sources(
+    settings: IndexSettings, paths: Iterable[Path], problems: list[Problem]
+) -> list[SourceFile]:
     """The article files under `paths`, each once, named as the index remembers them
     (relative inside the corpus, absolute outside it), so their article ids are unique."""
     found: dict[str, SourceFile] = {}
@@ -435,23 +536,26 @@ def sources(settings: IndexSettings, paths: Iterable[Path], problems: list[Probl
     return list(found.values())
 
 
-def build(settings: IndexSettings, progress: Progress | None = None,
-          analyzer: Analyzer | None = None) -> Report:
+def build(
+    settings: IndexSettings, progress: Progress | None = None, analyzer: Analyzer | None = None
+) -> Report:
     """Index the whole corpus from scratch into a new generation and make it current, with
     the files added from outside it that still exist.
     (`analyzer`: a non-default one, for experiments; the index won't match the settings.)"""
     problems: list[Problem] = []
     files = find_files(settings.corpus, problems)
     if not files:
-        raise CorpusError(f"The corpus at {settings.corpus} has no article files "
-                          "(.txt, .md, .jsonl, .html).")
+        raise CorpusError(
+            f"The corpus at {settings.corpus} has no article files (.txt, .md, .jsonl, .html)."
+        )
     kept = []
     for path in added_paths(settings.index_dir):
         if path.exists():
             kept.append(path)
         else:
-            problems.append(Problem(str(path), "added with `newsbot index add`, but gone; "
-                                    "no longer indexed"))
+            problems.append(
+                Problem(str(path), "added with `newsbot index add`, but gone; no longer indexed")
+            )
     files += sources(settings, kept, problems)
     report = _run("build", settings, files, None, progress, problems, {}, analyzer)
     if kept or added_paths(settings.index_dir):
@@ -460,15 +564,23 @@ def build(settings: IndexSettings, progress: Progress | None = None,
     return report
 
 
-def add(settings: IndexSettings, base: Index, files: list[SourceFile],
-        progress: Progress | None = None) -> Report:
+def add(
+    settings: IndexSettings, base: Index, files: list[SourceFile], progress: Progress | None = None
+) -> Report:
     """Index `files` on top of `base` without re-analysing what it holds."""
     return _run("add", settings, files, base, progress, [], base.meta["files"])
 
 
-def _run(mode: str, settings: IndexSettings, files: list[SourceFile], base: Index | None,
-         progress: Progress | None, problems: list[Problem], previous: dict,
-         analyzer: Analyzer | None = None) -> Report:
+def _run(
+    mode: str,
+    settings: IndexSettings,
+    files: list[SourceFile],
+    base: Index | None,
+    progress: Progress | None,
+    problems: list[Problem],
+    previous: dict,
+    analyzer: Analyzer | None = None,
+) -> Report:
     start = time.perf_counter()
     report = Report(mode, files=len(files), problems=problems)
     writer = GenerationWriter(settings.index_dir)
@@ -483,17 +595,22 @@ def _run(mode: str, settings: IndexSettings, files: list[SourceFile], base: Inde
             if progress is not None:
                 progress(done, total)
         if builder.n_passages == 0:
-            raise CorpusError(f"Nothing in {settings.corpus} could be indexed "
-                              f"({len(report.problems)} problems).", report.problems)
+            raise CorpusError(
+                f"Nothing in {settings.corpus} could be indexed ({len(report.problems)} problems).",
+                report.problems,
+            )
         recorded = dict(previous)
         for f in files:
             recorded[file_key(f, settings.corpus)] = [f.size, f.mtime_ns]
         meta = {
             "corpus": str(Path(settings.corpus).resolve()),
-            "settings": settings.fingerprints(),
+            "settings": fingerprints(settings),
             "files": recorded,
-            "counts": {"articles": builder.n_articles, "passages": builder.n_passages,
-                       "terms": len(builder.vocab)},
+            "counts": {
+                "articles": builder.n_articles,
+                "passages": builder.n_passages,
+                "terms": len(builder.vocab),
+            },
             "problems": [str(p) for p in report.problems][:1000],
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }

@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .analysis import fold, normalize
-from .errors import ConfigError
-from .models import Article, ArticleText, Passage
+from index.errors import ConfigError
+from index.models import Article, ArticleText, Passage
+from index.text.analysis import fold, normalize
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
 # control characters (terminal escapes, bells, NULs…): never part of a story
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # "CHICAGO (CBS) — " / "WASHINGTON (AP) -- " / "NEW YORK — "
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’ ,-]{1,40}?)\s*(?:\((?P<source>[^)]{1,30})\))?\s*(?:[—–]|--?)\s+")
+    r"^(?P<place>[A-Z][A-Z.'’ ,-]{1,40}?)\s*(?:\((?P<source>[^)]{1,30})\))?\s*(?:[—–]|--?)\s+"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"“‘A-Z0-9])")
 TITLE_LENGTH = 120
 

@@ -10,27 +10,54 @@ from __future__ import annotations
 
 import re
 
+from index.text import vocab
+
 DATE, NUMBER, PERSON, QUOTE = 1, 2, 4, 8
 
-_MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july",
-                     "august", "september", "october", "november", "december"])
-_DAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                   "sunday", "today", "tomorrow", "yesterday", "tonight"])
+_MONTHS = frozenset(vocab.MONTHS)
+_DAYS = frozenset(vocab.WEEKDAYS) | {"today", "tomorrow", "yesterday", "tonight"}
 _SAY = frozenset(["say", "tell", "ad", "note", "insist", "claim", "announc", "explain"])
-_ROLES = frozenset(["offici", "spokesperson", "spokesman", "spokeswoman", "presid", "ceo",
-                    "director", "mayor", "governor", "superintend", "chief", "leader",
-                    "chair", "secretari", "commission", "alderman", "senat", "teacher",
-                    "parent", "worker", "hygienist", "expert", "sourc"])
+_ROLES = frozenset(
+    [
+        "offici",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "presid",
+        "ceo",
+        "director",
+        "mayor",
+        "governor",
+        "superintend",
+        "chief",
+        "leader",
+        "chair",
+        "secretari",
+        "commission",
+        "alderman",
+        "senat",
+        "teacher",
+        "parent",
+        "worker",
+        "hygienist",
+        "expert",
+        "sourc",
+    ]
+)
 _NAME = re.compile(r"(?<![.!?“\"]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+")
 
-_WHEN = re.compile(r"^\s*(?:when|what (?:date|day|time|week|month)|how soon|by when|until "
-                   r"when)\b|\bwhen (?:do|does|did|will|is|are|was|were)\b", re.I)
-_HOW_MANY = re.compile(r"\bhow (?:many|much|far|long|big|large|often)\b|\bwhat (?:percentage|"
-                       r"percent|share|proportion|fraction|rate|number|portion)\b|\bwhat %",
-                       re.I)
+_WHEN = re.compile(
+    r"^\s*(?:when|what (?:date|day|time|week|month)|how soon|by when|until "
+    r"when)\b|\bwhen (?:do|does|did|will|is|are|was|were)\b",
+    re.I,
+)
+_HOW_MANY = re.compile(
+    r"\bhow (?:many|much|far|long|big|large|often)\b|\bwhat (?:percentage|"
+    r"percent|share|proportion|fraction|rate|number|portion)\b|\bwhat %",
+    re.I,
+)
 _WHO = re.compile(r"^\s*(?:who|whom|whose)\b|\bwho (?:is|are|was|were|did|does|has)\b", re.I)
-_SAID = re.compile(r"\bwhat (?:did|does|do|has|have) .{1,80}\b(?:say|said|tell|told|claim)",
-                   re.I)
+_SAID = re.compile(r"\bwhat (?:did|does|do|has|have) .{1,80}\b(?:say|said|tell|told|claim)", re.I)
 
 
 def passage_flags(text: str, terms: set[str]) -> int:

@@ -50,16 +50,31 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import IndexMissing, IndexStoreError
-from .models import Article, Passage
+from index.errors import IndexMissing, IndexStoreError
+from index.models import Article, Passage
 
 FORMAT = "newsbot-index"
 VERSION = 3
 CURRENT = "CURRENT"
-ARRAYS = ("post_ptr", "post_doc", "post_tf", "post_w", "idf", "doc_len",
-          "ctx_ptr", "ctx_doc", "ctx_tf", "ctx_idf", "ctx_len",
-          "passage_article", "passage_number", "passage_flags", "text_ptr", "article_ptr",
-          "vocab_order")
+ARRAYS = (
+    "post_ptr",
+    "post_doc",
+    "post_tf",
+    "post_w",
+    "idf",
+    "doc_len",
+    "ctx_ptr",
+    "ctx_doc",
+    "ctx_tf",
+    "ctx_idf",
+    "ctx_len",
+    "passage_article",
+    "passage_number",
+    "passage_flags",
+    "text_ptr",
+    "article_ptr",
+    "vocab_order",
+)
 FULL_CHECK_BYTES = 256 * 1024 * 1024  # verify every CRC at load below this size
 
 
@@ -96,18 +111,38 @@ class Postings:
 class Index:
     """A loaded generation: postings, passages and articles, read from memory maps."""
 
-    def __init__(self, path: Path, meta: dict, arrays: dict[str, np.ndarray],
-                 vocab: list[str], texts: Segments, articles: Segments,
-                 aliases: list[list]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        meta: dict,
+        arrays: dict[str, np.ndarray],
+        vocab: list[str],
+        texts: Segments,
+        articles: Segments,
+        aliases: list[list],
+    ) -> None:
         self.path = path
         self.meta = meta
         self.aliases = aliases
-        self.passages = Postings(vocab, arrays["post_ptr"], arrays["post_doc"],
-                                 arrays["post_tf"], arrays["doc_len"], arrays["idf"],
-                                 post_w=arrays["post_w"])
+        self.passages = Postings(
+            vocab,
+            arrays["post_ptr"],
+            arrays["post_doc"],
+            arrays["post_tf"],
+            arrays["doc_len"],
+            arrays["idf"],
+            post_w=arrays["post_w"],
+        )
         # each article's title and lead, over the same vocabulary
-        self.contexts = Postings(vocab, arrays["ctx_ptr"], arrays["ctx_doc"], arrays["ctx_tf"],
-                                 arrays["ctx_len"], arrays["ctx_idf"], self.passages.term_id)
+        self.contexts = Postings(
+            vocab,
+            arrays["ctx_ptr"],
+            arrays["ctx_doc"],
+            arrays["ctx_tf"],
+            arrays["ctx_len"],
+            arrays["ctx_idf"],
+            self.passages.term_id,
+        )
         self.passage_article = arrays["passage_article"]
         self.passage_number = arrays["passage_number"]
         self.passage_flags = arrays["passage_flags"]
@@ -163,7 +198,7 @@ class Segments:
     def read(self, start: int, end: int) -> bytes:
         seg = bisect.bisect_right(self.starts, start) - 1
         offset = self.starts[seg]
-        return bytes(self.maps[seg][start - offset:end - offset])
+        return bytes(self.maps[seg][start - offset : end - offset])
 
 
 class SortedTerms:
@@ -196,17 +231,21 @@ def read_current(index_dir: Path) -> dict | None:
         if not isinstance(current, dict):
             raise ValueError
     except ValueError:
-        raise IndexStoreError(f"The index at {index_dir} is corrupt (unreadable {CURRENT}).") \
-            from None
+        raise IndexStoreError(
+            f"The index at {index_dir} is corrupt (unreadable {CURRENT})."
+        ) from None
     if current.get("format") != FORMAT:
         raise IndexStoreError(f"{index_dir} does not hold a newsbot index.")
     if not isinstance(current.get("version"), int) or current["version"] > VERSION:
         raise IndexStoreError(
             f"The index at {index_dir} was written by a newer newsbot "
-            f"(format {current.get('version')}, this one reads {VERSION}).")
+            f"(format {current.get('version')}, this one reads {VERSION})."
+        )
     if current["version"] < VERSION:
-        raise IndexStoreError(f"The index at {index_dir} has an older format "
-                              f"({current['version']}, this newsbot writes {VERSION}).")
+        raise IndexStoreError(
+            f"The index at {index_dir} has an older format "
+            f"({current['version']}, this newsbot writes {VERSION})."
+        )
     return current
 
 
@@ -224,8 +263,9 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
     try:
         meta_raw = (gen / "meta.json").read_bytes()
     except OSError:
-        raise IndexStoreError(f"The index at {index_dir} is incomplete "
-                              f"(missing {gen.name}/meta.json).") from None
+        raise IndexStoreError(
+            f"The index at {index_dir} is incomplete (missing {gen.name}/meta.json)."
+        ) from None
     if _sha256(meta_raw) != current.get("meta_sha256"):
         raise IndexStoreError(f"The index at {index_dir} is corrupt (meta.json checksum).")
     meta = json.loads(meta_raw)
@@ -237,16 +277,18 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
         try:
             size = path.stat().st_size
         except OSError:
-            raise IndexStoreError(f"The index at {index_dir} is incomplete (missing {name}).") \
-                from None
+            raise IndexStoreError(
+                f"The index at {index_dir} is incomplete (missing {name})."
+            ) from None
         if size != expect["size"]:
             raise IndexStoreError(f"The index at {index_dir} is truncated or damaged ({name}).")
         if full and _crc32(path) != expect["crc32"]:
             raise IndexStoreError(f"The index at {index_dir} is corrupt ({name} checksum).")
     meta["verified_at_load"] = full
     try:
-        arrays = {name: np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-                  for name in ARRAYS}
+        arrays = {
+            name: np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in ARRAYS
+        }
         vocab = json.loads((gen / "vocab.json").read_bytes())
         aliases = json.loads((gen / "aliases.json").read_bytes())
         texts = Segments([gen / name for name in meta["segments"]["texts"]])
@@ -258,8 +300,11 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
 
 def verify_all(index: Index) -> list[str]:
     """Names of the files whose CRC-32 doesn't match (empty when the index is sound)."""
-    return [name for name, expect in index.meta["files_written"].items()
-            if _crc32(index.path / name) != expect["crc32"]]
+    return [
+        name
+        for name, expect in index.meta["files_written"].items()
+        if _crc32(index.path / name) != expect["crc32"]
+    ]
 
 
 def _bytes_map(path: Path) -> np.ndarray:
@@ -321,8 +366,9 @@ class GenerationWriter:
 
     def open_array(self, name: str, dtype, length: int) -> np.ndarray:
         """A new .npy file mapped for writing (for arrays too big to build in memory)."""
-        return np.lib.format.open_memmap(self.path / f"{name}.npy", mode="w+", dtype=dtype,
-                                         shape=(length,))
+        return np.lib.format.open_memmap(
+            self.path / f"{name}.npy", mode="w+", dtype=dtype, shape=(length,)
+        )
 
     def save_json(self, name: str, obj) -> None:
         (self.path / name).write_text(json.dumps(obj, ensure_ascii=False), "utf-8")
@@ -337,8 +383,12 @@ class GenerationWriter:
         (self.path / "meta.json").write_bytes(raw)
         _fsync(self.path / "meta.json")
         _fsync_dir(self.path)
-        current = {"format": FORMAT, "version": VERSION, "generation": self.name,
-                   "meta_sha256": _sha256(raw)}
+        current = {
+            "format": FORMAT,
+            "version": VERSION,
+            "generation": self.name,
+            "meta_sha256": _sha256(raw),
+        }
         tmp = self.index_dir / f"{CURRENT}.{self.name}.tmp"
         tmp.write_text(json.dumps(current), "utf-8")
         _fsync(tmp)

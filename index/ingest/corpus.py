@@ -15,13 +15,19 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from .errors import CorpusError
-from .models import ArticleText, Problem
+from index.errors import CorpusError
+from index.models import ArticleText, Problem
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
 FRONT_MATTER_KEYS = {
-    "id": "id", "title": "title", "url": "url", "published": "published", "date": "published",
-    "source": "source", "byline": "byline", "author": "byline",
+    "id": "id",
+    "title": "title",
+    "url": "url",
+    "published": "published",
+    "date": "published",
+    "source": "source",
+    "byline": "byline",
+    "author": "byline",
 }
 _FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 
@@ -60,7 +66,7 @@ def split_jsonl(source: SourceFile, target: int) -> list[SourceFile]:
 def default_corpus() -> Path:
     """The three seed articles shipped with newsbot: `seeds/` beside `index/` in a checkout
     (or an editable install), else the copy a wheel installs as `index.seeds`."""
-    checkout = Path(__file__).resolve().parent.parent / "seeds"
+    checkout = Path(__file__).resolve().parents[2] / "seeds"
     if checkout.is_dir():
         return checkout
     from importlib import resources
@@ -250,8 +256,14 @@ def _checked_meta(meta: dict, rel: str, line: int | None, emit: Emit) -> dict[st
         if name == "published":
             iso = iso_date(value)
             if iso is None:
-                emit(Problem(rel, f"published {value!r} is not an ISO date (YYYY-MM-DD); "
-                             "left empty", line, skipped=False))
+                emit(
+                    Problem(
+                        rel,
+                        f"published {value!r} is not an ISO date (YYYY-MM-DD); left empty",
+                        line,
+                        skipped=False,
+                    )
+                )
                 continue
             value = iso
         if value:
@@ -271,8 +283,9 @@ def iso_date(value: str) -> str | None:
         return None
 
 
-def _read_jsonl(text: str, source: SourceFile, emit: Emit, first_line: int = 1
-                ) -> Iterator[ArticleText]:
+def _read_jsonl(
+    text: str, source: SourceFile, emit: Emit, first_line: int = 1
+) -> Iterator[ArticleText]:
     stem = source.rel.rsplit(".", 1)[0]
     for number, line in enumerate(text.split("\n"), first_line):
         if not line.strip():
@@ -280,8 +293,13 @@ def _read_jsonl(text: str, source: SourceFile, emit: Emit, first_line: int = 1
         try:
             obj = json.loads(line)
         except ValueError as err:
-            emit(Problem(source.rel, f"not valid JSON ({err.args[0].split(':')[0]}); line skipped",
-                         number))
+            emit(
+                Problem(
+                    source.rel,
+                    f"not valid JSON ({err.args[0].split(':')[0]}); line skipped",
+                    number,
+                )
+            )
             continue
         if not isinstance(obj, dict):
             emit(Problem(source.rel, "not a JSON object; line skipped", number))
@@ -290,9 +308,12 @@ def _read_jsonl(text: str, source: SourceFile, emit: Emit, first_line: int = 1
         if not isinstance(body, str) or not body.strip():
             emit(Problem(source.rel, 'no "text" field with article text; line skipped', number))
             continue
-        fields = {"id": f"{stem}:{number}",
-                  **_checked_meta({k: v for k, v in obj.items() if k != "text"},
-                                  source.rel, number, emit)}
+        fields = {
+            "id": f"{stem}:{number}",
+            **_checked_meta(
+                {k: v for k, v in obj.items() if k != "text"}, source.rel, number, emit
+            ),
+        }
         yield ArticleText(text=body, path=source.rel, line=number, **fields)
 
 
@@ -327,8 +348,9 @@ def clean_markdown(text: str) -> tuple[str | None, str]:
 
 # ------------------------------------------------------------------ html
 
+
 def _read_html(text: str, source: SourceFile, emit: Emit) -> Iterator[ArticleText]:
-    from .html import extract
+    from index.ingest.html import extract
 
     try:
         page = extract(text)
@@ -338,6 +360,8 @@ def _read_html(text: str, source: SourceFile, emit: Emit) -> Iterator[ArticleTex
     if not page.text.strip():
         emit(Problem(source.rel, "no article text found in the HTML; skipped"))
         return
-    fields = {"id": source.rel.rsplit(".", 1)[0],
-              **_checked_meta(page.meta, source.rel, None, emit)}
+    fields = {
+        "id": source.rel.rsplit(".", 1)[0],
+        **_checked_meta(page.meta, source.rel, None, emit),
+    }
     yield ArticleText(text=page.text, path=source.rel, **fields)

@@ -9,7 +9,7 @@ Three sources, all analysed into terms like everything else:
   ("Chicago Teachers Union" … "CTU").
 
 A question that says one member of a group also searches for the others; the searcher
-weighs those extra terms lower than the question's own (see index/search.py).
+weighs those extra terms lower than the question's own (see index/retrieval/search.py).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
-from .analysis import Analyzer, normalize
-from .errors import ConfigError
+from index.errors import ConfigError
+from index.text.analysis import Analyzer, normalize
 
 _ACRONYM = re.compile(r"\b([A-Z][A-Z&]{1,5})s?\b")
 _SMALL = {"of", "and", "the", "for", "&", "on", "in"}
@@ -36,8 +36,9 @@ def parse(text: str, name: str) -> list[list[str]]:
             continue
         members = [m.strip() for m in line.split(" = ") if m.strip()]
         if len(members) < 2:
-            raise ConfigError(f"{name}:{number}: an alias line needs two members or more, "
-                              "separated by ' = '.")
+            raise ConfigError(
+                f"{name}:{number}: an alias line needs two members or more, separated by ' = '."
+            )
         groups.append(members)
     return groups
 
@@ -60,7 +61,7 @@ def learn(text: str) -> Counter[tuple[str, str]]:
             if phrase is None:
                 continue
             end = words[i + len(phrase) - 1][1] + len(words[i + len(phrase) - 1][0])
-            after = plain[end:end + len(acronym) + 6]
+            after = plain[end : end + len(acronym) + 6]
             capitalised = all(w[0].isupper() for w in phrase if w.lower() not in _SMALL)
             explicit = re.match(rf"\s*(?:\(|,?\s+or\s+){re.escape(acronym)}\b", after)
             if explicit or capitalised:
@@ -104,8 +105,9 @@ class Aliases:
                 self.groups.append(members)
 
     @classmethod
-    def load(cls, analyzer: Analyzer, extra: Path | None = None,
-             learned: Iterable[Sequence[str]] = ()) -> Aliases:
+    def load(
+        cls, analyzer: Analyzer, extra: Path | None = None, learned: Iterable[Sequence[str]] = ()
+    ) -> Aliases:
         shipped = resources.files("index.data").joinpath("aliases.txt").read_text("utf-8")
         groups = parse(shipped, "index/data/aliases.txt")
         if extra is not None:

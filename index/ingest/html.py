@@ -12,13 +12,52 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Tag
 
-_CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
-                "iframe", "svg", "button", "template", "figure", "select", "dialog")
+_CHROME_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "template",
+    "figure",
+    "select",
+    "dialog",
+)
 _CHROME_WORDS = {
-    "related", "share", "sharing", "social", "promo", "newsletter", "subscribe", "comment",
-    "comments", "sidebar", "nav", "navigation", "menu", "breadcrumb", "breadcrumbs",
-    "advert", "advertisement", "footer", "header", "cookie", "cookies", "popup", "modal",
-    "recirc", "recommended", "trending", "outbrain", "taboola",
+    "related",
+    "share",
+    "sharing",
+    "social",
+    "promo",
+    "newsletter",
+    "subscribe",
+    "comment",
+    "comments",
+    "sidebar",
+    "nav",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "advert",
+    "advertisement",
+    "footer",
+    "header",
+    "cookie",
+    "cookies",
+    "popup",
+    "modal",
+    "recirc",
+    "recommended",
+    "trending",
+    "outbrain",
+    "taboola",
 }
 _WHOLE_ONLY = {"ad", "ads", "ad-slot", "ad-container", "advertising"}
 _SPLIT_WORDS = re.compile(r"[^a-z]+")
@@ -26,8 +65,12 @@ _BLOCKS = ("p", "li", "blockquote", "pre")
 _META = {
     "title": (("property", "og:title"), ("name", "twitter:title")),
     "url": (("property", "og:url"),),
-    "published": (("property", "article:published_time"), ("name", "date"),
-                  ("name", "pubdate"), ("itemprop", "datePublished")),
+    "published": (
+        ("property", "article:published_time"),
+        ("name", "date"),
+        ("name", "pubdate"),
+        ("itemprop", "datePublished"),
+    ),
     "source": (("property", "og:site_name"),),
     "byline": (("name", "author"), ("property", "article:author")),
 }

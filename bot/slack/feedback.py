@@ -69,39 +69,45 @@ class State:
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as err:
-            raise ConfigError(f"NEWSBOT_STATE: can't open the state database {self.path} "
-                              f"({err}).") from err
+            raise ConfigError(
+                f"NEWSBOT_STATE: can't open the state database {self.path} ({err})."
+            ) from err
         self._lock = threading.Lock()
 
-    def remember(self, text: str, user_id: str | None, channel_id: str | None,
-                 surface: str) -> int:
+    def remember(self, text: str, user_id: str | None, channel_id: str | None, surface: str) -> int:
         with self._lock:
             cur = self._db.execute(
                 "INSERT INTO questions (text, user_id, channel_id, surface, asked_at) "
-                "VALUES (?, ?, ?, ?, ?)", (text, user_id, channel_id, surface, time.time()))
+                "VALUES (?, ?, ?, ?, ?)",
+                (text, user_id, channel_id, surface, time.time()),
+            )
             return int(cur.lastrowid)
 
     def question(self, question_id: int) -> Asked | None:
         with self._lock:
-            row = self._db.execute("SELECT text, surface FROM questions WHERE id = ?",
-                                   (question_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT text, surface FROM questions WHERE id = ?", (question_id,)
+            ).fetchone()
         return Asked(row[0], row[1] or "") if row else None
 
-    def vote(self, question_id: int, passage_id: str, rank: int | None, vote: int,
-             user_id: str | None) -> None:
+    def vote(
+        self, question_id: int, passage_id: str, rank: int | None, vote: int, user_id: str | None
+    ) -> None:
         with self._lock:
             self._db.execute(
                 "INSERT INTO votes (question_id, passage_id, rank, vote, user_id, voted_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (question_id, passage_id, user_id) "
                 "DO UPDATE SET vote = excluded.vote, rank = excluded.rank, "
                 "voted_at = excluded.voted_at",
-                (question_id, passage_id, rank, 1 if vote > 0 else -1, user_id, time.time()))
+                (question_id, passage_id, rank, 1 if vote > 0 else -1, user_id, time.time()),
+            )
 
     def votes(self) -> list[Vote]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT q.text, v.passage_id, v.rank, v.vote, v.user_id FROM votes v "
-                "JOIN questions q ON q.id = v.question_id ORDER BY v.id").fetchall()
+                "JOIN questions q ON q.id = v.question_id ORDER BY v.id"
+            ).fetchall()
         return [Vote(*row) for row in rows]
 
     def close(self) -> None:

@@ -32,13 +32,12 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from index.factcheck import factcheck
-from index.search import Searcher
-
-from . import blocks
-from .config import Settings
-from .feedback import State
-from .mrkdwn import clean_incoming
+from bot.config import Settings
+from bot.slack import blocks
+from bot.slack.feedback import State
+from bot.slack.mrkdwn import clean_incoming
+from index.factcheck.check import factcheck
+from index.retrieval.search import Searcher
 
 # What the bot uses, and so exactly what manifest.yml asks for (tests/test_manifest.py).
 COMMANDS = ("/ask", "/factcheck", "/newsbot")
@@ -73,8 +72,9 @@ class Recent:
         """True (and remember them) if none of `keys` was seen; False for a repeat."""
         now = time.monotonic()
         with self._lock:
-            while self._seen and (next(iter(self._seen.values())) < now - self.ttl
-                                  or len(self._seen) > self.limit):
+            while self._seen and (
+                next(iter(self._seen.values())) < now - self.ttl or len(self._seen) > self.limit
+            ):
                 self._seen.popitem(last=False)
             if any(k in self._seen for k in keys):
                 return False
@@ -90,8 +90,10 @@ def retry_handlers() -> list:
     return [
         RateLimitErrorRetryHandler(max_retry_count=5),
         ServerErrorRetryHandler(max_retry_count=3),
-        ConnectionErrorRetryHandler(max_retry_count=3, error_types=[
-            URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]),
+        ConnectionErrorRetryHandler(
+            max_retry_count=3,
+            error_types=[URLError, ConnectionResetError, RemoteDisconnected, TimeoutError],
+        ),
     ]
 
 
@@ -119,13 +121,15 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
 
     # ---------------------------------------------------------------- messages
 
-    def answer_message(event: dict, body: dict, client: WebClient, surface: str,
-                       thread: bool) -> None:
+    def answer_message(
+        event: dict, body: dict, client: WebClient, surface: str, thread: bool
+    ) -> None:
         channel, ts = event.get("channel"), event.get("ts")
         if event.get("subtype") or event.get("bot_id") or not channel or not ts:
             return
-        keys = [f"msg:{channel}:{ts}"] + ([f"event:{body['event_id']}"]
-                                         if body.get("event_id") else [])
+        keys = [f"msg:{channel}:{ts}"] + (
+            [f"event:{body['event_id']}"] if body.get("event_id") else []
+        )
         if not recent.first_time(*keys):
             log.info("duplicate delivery of %s:%s ignored", channel, ts)
             return
@@ -140,11 +144,13 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
             else:
                 qid = state.remember(question, event.get("user"), channel, surface)
                 message = blocks.answer_message(searcher.ask(question, top=TOP), qid)
-            client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False,
-                                    **reply_to, **message)
+            client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **reply_to, **message
+            )
         except Exception:
-            log.exception("failed to answer %s in %s (ts %s): question %r", surface, channel,
-                          ts, question)
+            log.exception(
+                "failed to answer %s in %s (ts %s): question %r", surface, channel, ts, question
+            )
             _tell_failure(client, channel, reply_to)
         finally:
             if reacted:
@@ -167,8 +173,9 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
         url = body.get("response_url")
         if not url:
             raise RuntimeError("the request has no response_url")
-        response = WebhookClient(url, timeout=settings.slack_timeout,
-                                 retry_handlers=retry_handlers()).send_dict(message)
+        response = WebhookClient(
+            url, timeout=settings.slack_timeout, retry_handlers=retry_handlers()
+        ).send_dict(message)
         if response.status_code != 200:
             raise RuntimeError(f"response_url answered {response.status_code}")
 
@@ -177,12 +184,21 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
         try:
             work()
         except Exception:
-            log.exception("failed to answer %s from %s: question %r", what,
-                          (body.get("user") or {}).get("id") or body.get("user_id"), text)
+            log.exception(
+                "failed to answer %s from %s: question %r",
+                what,
+                (body.get("user") or {}).get("id") or body.get("user_id"),
+                text,
+            )
             try:
-                reply(body, response_type="ephemeral", replace_original=False,
-                      **blocks.text_message("Sorry, I couldn't answer that just now. "
-                                            "Please try again in a minute."))
+                reply(
+                    body,
+                    response_type="ephemeral",
+                    replace_original=False,
+                    **blocks.text_message(
+                        "Sorry, I couldn't answer that just now. Please try again in a minute."
+                    ),
+                )
             except Exception:
                 log.exception("could not tell the asker that %s failed", what)
 
@@ -205,25 +221,40 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
     def render_answer(question: str, qid: int) -> dict:
         answer = searcher.ask(question, top=TOP)
         return blocks.answer_message(
-            answer, qid, shareable=not answer.no_answer,
-            heading=f"You asked {blocks.echo(question)} · only you can see this")
+            answer,
+            qid,
+            shareable=not answer.no_answer,
+            heading=f"You asked {blocks.echo(question)} · only you can see this",
+        )
 
     def render_factcheck(claim: str, qid: int) -> dict:
         return blocks.factcheck_message(
-            factcheck(searcher, claim, top=TOP), qid, shareable=True,
-            heading=f"Fact-check of {blocks.echo(claim)} · only you can see this")
+            factcheck(searcher, claim, top=TOP),
+            qid,
+            shareable=True,
+            heading=f"Fact-check of {blocks.echo(claim)} · only you can see this",
+        )
 
     @app.command("/ask")
     def on_ask(ack, body):
         ack()
-        answer_privately(body, "ask", "Type your question after the command: "
-                         "`/ask when do K-5 students return?`", render_answer)
+        answer_privately(
+            body,
+            "ask",
+            "Type your question after the command: `/ask when do K-5 students return?`",
+            render_answer,
+        )
 
     @app.command("/factcheck")
     def on_factcheck(ack, body):
         ack()
-        answer_privately(body, "factcheck", "Paste the sentence to check after the command: "
-                         "`/factcheck The union has 30,000 members`", render_factcheck)
+        answer_privately(
+            body,
+            "factcheck",
+            "Paste the sentence to check after the command: "
+            "`/factcheck The union has 30,000 members`",
+            render_factcheck,
+        )
 
     @app.command("/newsbot")
     def on_newsbot(ack, body):
@@ -241,8 +272,7 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
         except (TypeError, ValueError):
             found = None
         if found is None:
-            private(body, blocks.text_message("That question is no longer on file; ask it "
-                                              "again."))
+            private(body, blocks.text_message("That question is no longer on file; ask it again."))
         return found
 
     @app.action(blocks.ACTION_MORE)
@@ -254,9 +284,15 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
             if (found := asked(body, value)) is None:
                 return
             answer = searcher.ask(found.text, top=TOP, offset=int(value.get("o", 0)))
-            private(body, blocks.answer_message(
-                answer, int(value.get("q", 0)), shareable=bool(value.get("s")),
-                heading=f"More passages for {blocks.echo(found.text)}"))
+            private(
+                body,
+                blocks.answer_message(
+                    answer,
+                    int(value.get("q", 0)),
+                    shareable=bool(value.get("s")),
+                    heading=f"More passages for {blocks.echo(found.text)}",
+                ),
+            )
 
         answering(body, "More results", str(value), work)
 
@@ -272,12 +308,15 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
             who = f"<@{user}>" if user.isalnum() else "Someone"
             if found.surface == "factcheck":
                 message = blocks.factcheck_message(
-                    factcheck(searcher, found.text, top=TOP), qid,
-                    heading=f"{who} fact-checked {blocks.echo(found.text)}")
+                    factcheck(searcher, found.text, top=TOP),
+                    qid,
+                    heading=f"{who} fact-checked {blocks.echo(found.text)}",
+                )
             else:
                 answer = searcher.ask(found.text, top=TOP, offset=int(value.get("o", 0)))
                 message = blocks.answer_message(
-                    answer, qid, heading=f"{who} asked {blocks.echo(found.text)}")
+                    answer, qid, heading=f"{who} asked {blocks.echo(found.text)}"
+                )
             reply(body, response_type="in_channel", replace_original=False, **message)
             reply(body, delete_original=True)
 
@@ -287,18 +326,38 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
         value = _value(action)
         user = body.get("user", {}).get("id")
         try:  # committed before the click is acknowledged: an acked vote is never lost
-            state.vote(int(value.get("q", 0)), str(value.get("p", ""))[:400],
-                       _rank(value.get("r")), vote, user)
+            state.vote(
+                int(value.get("q", 0)),
+                str(value.get("p", ""))[:400],
+                _rank(value.get("r")),
+                vote,
+                user,
+            )
         except Exception:
             log.exception("could not record a vote (%s)", value)
             ack()
-            answering(body, "a vote", str(value), lambda: private(
-                body, blocks.text_message("Sorry, your vote couldn't be recorded.")))
+            answering(
+                body,
+                "a vote",
+                str(value),
+                lambda: private(
+                    body, blocks.text_message("Sorry, your vote couldn't be recorded.")
+                ),
+            )
             return
         ack()
         mark = "👍" if vote > 0 else "👎"
-        answering(body, "a vote", str(value), lambda: private(body, blocks.text_message(
-            f"Thanks: your {mark} on passage {_rank(value.get('r')) or '?'} is recorded.")))
+        answering(
+            body,
+            "a vote",
+            str(value),
+            lambda: private(
+                body,
+                blocks.text_message(
+                    f"Thanks: your {mark} on passage {_rank(value.get('r')) or '?'} is recorded."
+                ),
+            ),
+        )
 
     @app.action(blocks.ACTION_VOTE_UP)
     def on_vote_up(ack, action, body):
@@ -310,8 +369,12 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
 
     @app.error
     def on_error(error, body):
-        log.error("unhandled error in a listener (%s: %s); request type %s",
-                  type(error).__name__, error, (body or {}).get("type"))
+        log.error(
+            "unhandled error in a listener (%s: %s); request type %s",
+            type(error).__name__,
+            error,
+            (body or {}).get("type"),
+        )
 
     return app
 
@@ -364,7 +427,12 @@ def _api_error(err: Exception) -> str:
 
 def _tell_failure(client: WebClient, channel: str, reply_to: dict) -> None:
     try:
-        client.chat_postMessage(channel=channel, **reply_to, **blocks.text_message(
-            "Sorry, I couldn't answer that just now. Please try again in a minute."))
+        client.chat_postMessage(
+            channel=channel,
+            **reply_to,
+            **blocks.text_message(
+                "Sorry, I couldn't answer that just now. Please try again in a minute."
+            ),
+        )
     except Exception:
         log.exception("could not tell %s that answering failed", channel)

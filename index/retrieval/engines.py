@@ -13,21 +13,19 @@ passage order, so they can be compared result for result (`tests/test_engines.py
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 
-K1 = 1.5
-B = 0.75
-EPSILON = 0.25
+from index.bm25 import EPSILON, K1, B, length_norm, okapi_idf, tf_weight
+
 OKAPI_LIMIT = 20_000  # passages; above this "auto" picks the sparse engine
 
 
 class Postings(Protocol):
-    """What an engine needs from an index (see `index.store.IndexData`)."""
+    """What an engine needs from an index (see `index.storage.store.IndexData`)."""
 
     post_ptr: np.ndarray  # int64 [V+1]: term t's postings are [ptr[t], ptr[t+1])
     post_doc: np.ndarray  # int32 [nnz]: passage numbers, ascending within a term
@@ -47,24 +45,6 @@ class Engine(Protocol):
     def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
         """The BM25 scores of just these passages."""
         ...
-
-
-def okapi_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
-    """rank-bm25's idf, computed as it does (math.log, mean over the terms it has seen).
-
-    Terms no passage contains (df 0: words only in a title) get 0 and don't count."""
-    log = math.log
-    raw = [log(n_docs - f + 0.5) - log(f + 0.5) if f else None for f in df.tolist()]
-    seen = [v for v in raw if v is not None]
-    floor = EPSILON * (sum(seen) / len(seen)) if seen else 0.0
-    return np.array([0.0 if v is None else floor if v < 0 else v for v in raw],
-                    dtype=np.float64)
-
-
-def length_norm(doc_len: np.ndarray) -> np.ndarray:
-    """k1 * (1 - b + b * |d| / avgdl) per passage, as rank-bm25 computes it."""
-    avgdl = int(doc_len.sum(dtype=np.int64)) / len(doc_len)
-    return K1 * (1 - B + B * doc_len.astype(np.float64) / avgdl)
 
 
 def _best(docs: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -93,8 +73,9 @@ class OkapiEngine:
         docs: list[list[str]] = [[] for _ in range(n_docs)]
         ptr, pdoc, ptf = data.post_ptr, data.post_doc, data.post_tf
         for t, term in enumerate(self.vocab):
-            for d, tf in zip(pdoc[ptr[t]:ptr[t + 1]].tolist(), ptf[ptr[t]:ptr[t + 1]].tolist(),
-                             strict=True):
+            for d, tf in zip(
+                pdoc[ptr[t] : ptr[t + 1]].tolist(), ptf[ptr[t] : ptr[t + 1]].tolist(), strict=True
+            ):
                 docs[d].extend([term] * tf)
         self.bm25 = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON)
         self._lock = threading.Lock()
@@ -108,8 +89,9 @@ class OkapiEngine:
     def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
         query = [self.vocab[t] for t in term_ids]
         with self._lock:
-            return np.asarray(self.bm25.get_batch_scores(query, [int(d) for d in docs]),
-                              dtype=np.float64)
+            return np.asarray(
+                self.bm25.get_batch_scores(query, [int(d) for d in docs]), dtype=np.float64
+            )
 
 
 class SparseEngine:
@@ -131,8 +113,7 @@ class SparseEngine:
         the same way at build time), else computed."""
         if self.weights is not None:
             return self.weights[s:e]
-        tf = self.data.post_tf[s:e].astype(np.float64)
-        return tf * (K1 + 1) / (tf + self.norm[docs])
+        return tf_weight(self.data.post_tf[s:e], self.norm[docs])
 
     def _scratch(self) -> np.ndarray:
         """A per-thread score accumulator, all zero between questions."""
@@ -192,14 +173,13 @@ class SparseEngine:
             if self.weights is not None:
                 weight = np.where(found, self.weights[s + pos], 0.0)
             else:
-                tf = np.where(found, ptf[s:e][pos], 0).astype(np.float64)
-                weight = tf * (K1 + 1) / (tf + self.norm[docs])
+                weight = tf_weight(np.where(found, ptf[s:e][pos], 0), self.norm[docs])
             out += self.idf[t] * weight
         return out
 
 
 def choose(name: str, data: Postings, idf: np.ndarray | None = None) -> Engine:
-    """"okapi", "sparse", or "auto" (okapi up to OKAPI_LIMIT passages)."""
+    """ "okapi", "sparse", or "auto" (okapi up to OKAPI_LIMIT passages)."""
     if name == "auto":
         name = "okapi" if len(data.doc_len) <= OKAPI_LIMIT else "sparse"
     if name == "okapi":

@@ -27,7 +27,8 @@ from functools import cached_property
 from importlib import resources
 
 from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import RegexpTokenizer
+
+from index.text import vocab
 
 # ---------------------------------------------------------------- normalising
 
@@ -36,8 +37,11 @@ _ONE_FOR_ONE = {
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d", "-"),
     **dict.fromkeys("\u2014\u2015", " "),  # an em dash separates, it never joins
-    **dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-                    "\u200a\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff", " "),
+    **dict.fromkeys(
+        "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+        "\u200a\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff",
+        " ",
+    ),
     "\u2026": ".",
     "\uff05": "%",
 }
@@ -59,19 +63,26 @@ def fold(text: str) -> str:
 # ---------------------------------------------------------------- sentences
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset((
-    "mr mrs ms dr prof gov sen rep gen lt col sgt capt st ave blvd rd jr sr no vs etc inc "
-    "corp co ltd dept jan feb mar apr jun jul aug sep sept oct nov dec u.s a.m p.m").split())
+_ABBREVIATIONS = frozenset(
+    (
+        "mr mrs ms dr prof gov sen rep gen lt col sgt capt st ave blvd rd jr sr no vs etc inc "
+        "corp co ltd dept jan feb mar apr jun jul aug sep sept oct nov dec u.s a.m p.m"
+    ).split()
+)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, not split after "Dr.", "Feb.", "U.S." or initials."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        word = text[:m.start()].rsplit(None, 1)[-1].lstrip("\"“‘(") if text[:m.start()].strip() \
+        word = (
+            text[: m.start()].rsplit(None, 1)[-1].lstrip('"“‘(')
+            if text[: m.start()].strip()
             else ""
-        if m.group().startswith(".") and (word.casefold() in _ABBREVIATIONS or
-                                          (len(word) == 1 and word.isupper())):
+        )
+        if m.group().startswith(".") and (
+            word.casefold() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+        ):
             continue
         end = m.end()
         spans.append((start, end))
@@ -83,12 +94,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 # ---------------------------------------------------------------- tokenising
 
-_MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+_MONTH_NAMES = vocab.MONTHS
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _ORD = r"(?:st|nd|rd|th)"
 _TOKEN = rf"""
       {_MONTH}\.?[ ]\d{{1,2}}{_ORD}?\b(?:,?[ ]\d{{4}}\b)?          # Feb. 22 | February 7, 2021
@@ -102,7 +112,16 @@ _TOKEN = rf"""
 # through the `regex` engine under a ReDoS timeout, which doubles the cost; the pattern
 # has no nested quantifiers, so the hot paths run the same pattern with stdlib `re`
 # (tests/test_analysis.py checks they find exactly the tokens nltk's tokenizer finds).
-_TOKENIZER = RegexpTokenizer(_TOKEN, flags=re.UNICODE | re.IGNORECASE | re.VERBOSE)
+
+
+def reference_tokenizer():
+    """nltk's RegexpTokenizer with the same pattern: what the fast paths must agree with
+    (imported here, not at module level, so searching never loads nltk's tokenizers)."""
+    from nltk.tokenize import RegexpTokenizer
+
+    return RegexpTokenizer(_TOKEN, flags=re.UNICODE | re.IGNORECASE | re.VERBOSE)
+
+
 _FAST_TOKENS = re.compile(_TOKEN, re.UNICODE | re.VERBOSE).findall  # on lower-cased text
 _FAST_SPANS = re.compile(_TOKEN, re.UNICODE | re.IGNORECASE | re.VERBOSE).finditer
 
@@ -111,26 +130,24 @@ _DATE_NUM = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?")
 _GRADES = re.compile(rf"(pre-?k|k|\d{{1,2}}){_ORD}?-(\d{{1,2}}){_ORD}?")
 _NUMBER = re.compile(rf"\$?([\d,]+(?:\.\d+)?)( ?%| percent|{_ORD})?")
 
-NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-}
-ORDINAL_WORDS = {
-    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
-    "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
-    "eleventh": "11th", "twelfth": "12th",
-}
+# Spelled-out numbers and ordinals up to twelve (grades, small counts) are indexed as digits.
+NUMBER_WORDS = {w: str(n) for w, n in vocab.NUMBER_WORDS.items() if n <= 12}
+ORDINAL_WORDS = {w: vocab.ordinal_suffix(n) for w, n in vocab.ORDINAL_WORDS.items() if n <= 12}
 _PRE_K = {"pre-k", "prek", "pre-kindergarten", "prekindergarten", "pre-kindergartners"}
 
 # Grade ranges spelled out: "kindergarten through fifth grade", "sixth through eighth
 # grade", "grades 6 through 8", "Kindergartners through eighth graders" -> "k-5", "6-8"...
-_GRADE_WORD = (r"(?:kindergart(?:en|ners?)|pre-?k(?:indergarten)?|\d{1,2}(?:st|nd|rd|th)?|"
-               + "|".join(["first", "second", "third", "fourth", "fifth", "sixth", "seventh",
-                           "eighth", "ninth", "tenth", "eleventh", "twelfth"]) + ")")
+_GRADE_WORD = (
+    r"(?:kindergart(?:en|ners?)|pre-?k(?:indergarten)?|\d{1,2}(?:st|nd|rd|th)?|"
+    + "|".join(ORDINAL_WORDS)
+    + ")"
+)
 _GRADE_PHRASE = re.compile(
     rf"\b(?:grades?\s+)?({_GRADE_WORD})(?:\s+grade(?:rs?)?)?\s+(?:through|to|thru)\s+"
     rf"({_GRADE_WORD})(?:\s+grade(?:rs?|s)?)\b|\bgrades\s+(k|\d{{1,2}})\s+(?:through|to|thru)"
-    rf"\s+(\d{{1,2}})\b", re.IGNORECASE)
+    rf"\s+(\d{{1,2}})\b",
+    re.IGNORECASE,
+)
 
 
 def month_number(name: str) -> int:
@@ -156,8 +173,12 @@ class Analyzer:
 
     VERSION = 3  # bump when the terms a text produces change: saved indexes are rebuilt
 
-    def __init__(self, stopwords: Iterable[str] | None = None,
-                 wordforms: dict[str, str] | None = None, grade_phrases: bool = True) -> None:
+    def __init__(
+        self,
+        stopwords: Iterable[str] | None = None,
+        wordforms: dict[str, str] | None = None,
+        grade_phrases: bool = True,
+    ) -> None:
         self.stopwords = frozenset(stopwords) if stopwords is not None else load_stopwords()
         self.wordforms = wordforms if wordforms is not None else load_wordforms()
         self.grade_phrases = grade_phrases
@@ -169,8 +190,11 @@ class Analyzer:
         """What a saved index must match to be reused with this analyzer."""
         import hashlib
 
-        data = "\n".join(sorted(self.stopwords)) + "\n--\n" + "\n".join(
-            f"{k} {v}" for k, v in sorted(self.wordforms.items()))
+        data = (
+            "\n".join(sorted(self.stopwords))
+            + "\n--\n"
+            + "\n".join(f"{k} {v}" for k, v in sorted(self.wordforms.items()))
+        )
         return f"analyzer-v{self.VERSION}-{hashlib.sha256(data.encode()).hexdigest()[:12]}"
 
     # The hot path: called once per paragraph when indexing.
@@ -246,8 +270,9 @@ class Analyzer:
 
     def _word_terms(self, t: str) -> tuple[str, ...]:
         if not t.isascii():  # café -> cafe, naïve -> naive; other scripts keep their marks
-            bare = "".join(c for c in unicodedata.normalize("NFKD", t)
-                           if not unicodedata.combining(c))
+            bare = "".join(
+                c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c)
+            )
             if bare.isascii():
                 t = bare
         if t in _PRE_K:
@@ -303,8 +328,11 @@ def grade_ranges(normal: str) -> list[str]:
 
 def _data_lines(name: str) -> list[str]:
     text = resources.files("index.data").joinpath(name).read_text("utf-8")
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def load_stopwords() -> frozenset[str]:

@@ -44,7 +44,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .analysis import normalize
+from index.text import vocab
+from index.text.analysis import normalize
 
 # lemma -> the forms that attribute; add a row to extend. Forms that are mostly nouns or
 # actions are left out ("report", "deny"; "state" only as "stated"; "add" is a quote verb).
@@ -66,8 +67,16 @@ ATTRIBUTION_VERBS: dict[str, tuple[str, ...]] = {
     "contend": ("contend", "contends", "contended", "contending"),
     "allege": ("allege", "alleges", "alleged", "alleging"),
     "accuse": ("accuse", "accuses", "accused", "accusing"),
-    "criticize": ("criticize", "criticizes", "criticized", "criticizing", "criticise",
-                  "criticises", "criticised", "criticising"),
+    "criticize": (
+        "criticize",
+        "criticizes",
+        "criticized",
+        "criticizing",
+        "criticise",
+        "criticises",
+        "criticised",
+        "criticising",
+    ),
     "believe": ("believe", "believes", "believed"),
 }
 # Verbs that attribute only next to a quotation ("...," he added.), being verbs of action
@@ -105,29 +114,34 @@ _NOUN_MARKERS = _words("the a an its their his her our your my this that these t
 _PRONOUNS = _words("he she they we i you it")
 _QUANTIFIERS = _words("some many most several few all both")  # standing alone, a subject
 # Words that end a noun phrase: function words, time words, sentence adverbs.
-_STOP = _words("""
+_STOP = (
+    _words("""
     in on at to for from with by of about after before during since until over under into
     through than as like upon within without against between among near off out across
     but or nor so yet because while although though if when whether that which who whom
     whose where what why how however meanwhile also still now then there here not only
     just even again already instead too very
     today yesterday tomorrow tonight morning afternoon evening night week weekend month year
-    monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december
     having is are was were be been being has have had will would could can should might must
     do does did shall them us him me themselves himself herself itself ourselves
 """)
+    | frozenset(vocab.WEEKDAYS)
+    | frozenset(vocab.MONTHS)
+)
 _SENTENCE_END = frozenset(".!?:;")
 _APPOSITIVE_REACH = 60  # tokens from a ", said" back to the subject it may belong to
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
       (?:Dr|Mr|Mrs|Ms|Mx|Sen|Rep|Gov|Lt|Sgt|Capt|Col|Gen|Rev|Prof|Ald|Supt|Atty|Det|Jr|Sr|St)
       \.(?=\s+[A-Z])                        # a title keeps its dot: Dr. Janice Jackson
     | (?:[A-Z]\.){2,}                       # U.S.
     | [A-Z]\.(?=\s+[A-Z])                   # an initial: Jesse L. Jackson
     | [^\W_]+(?:['-][^\W_]+)*               # words: CTU's, rank-and-file, COVID-19
     | \S                                    # punctuation, one character at a time
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,16 +171,19 @@ def attribute(paragraph: str) -> str | None:
         elif token.low == ACCORDING_TO[0] and _next_is(tokens, i, ACCORDING_TO[1]):
             span = _phrase_after(tokens, i + 2)
         if span is not None:
-            return paragraph[tokens[span[0]].start:tokens[span[1]].end]
+            return paragraph[tokens[span[0]].start : tokens[span[1]].end]
     return None
 
 
 # ---------------------------------------------------------------- tokens
 
+
 def _tokenize(text: str) -> list[_Token]:
     marks = [i for i, c in enumerate(text) if c == '"']
-    return [_Token(m.group(), m.start(), m.end(), _quoted(marks, m.start()))
-            for m in _TOKEN.finditer(text)]
+    return [
+        _Token(m.group(), m.start(), m.end(), _quoted(marks, m.start()))
+        for m in _TOKEN.finditer(text)
+    ]
 
 
 def _quoted(marks: list[int], position: int) -> bool:
@@ -212,23 +229,29 @@ def _next_to_quote(tokens: list[_Token], verb: int, span: Span) -> bool:
 
 
 def _headline_participle(tokens: list[_Token], verb: int) -> bool:
-    """"First Case Of ... Confirmed In Illinois": in title case a past form is a passive."""
+    """ "First Case Of ... Confirmed In Illinois": in title case a past form is a passive."""
     word = tokens[verb]
     sentence_start = verb == 0 or tokens[verb - 1].text in _SENTENCE_END
-    return word.text[0].isupper() and not sentence_start and (
-        word.low.endswith("ed") or word.low in ("said", "told", "wrote"))
+    return (
+        word.text[0].isupper()
+        and not sentence_start
+        and (word.low.endswith("ed") or word.low in ("said", "told", "wrote"))
+    )
 
 
 def _is_noun_use(previous: _Token) -> bool:
-    """"the union's claims", "a warning", "those claims": the verb form is a noun."""
+    """ "the union's claims", "a warning", "those claims": the verb form is a noun."""
     return previous.low in _NOUN_MARKERS or previous.low.endswith("'s")
 
 
 def _skip_auxiliaries(tokens: list[_Token], verb: int) -> tuple[int, bool]:
     """The index before the verb's auxiliaries and adverbs, and whether one was a form of be."""
     i, passive = verb - 1, False
-    while i >= 0 and not tokens[i].quoted and (
-            tokens[i].low in _AUXILIARIES or _is_adverb(tokens[i].text)):
+    while (
+        i >= 0
+        and not tokens[i].quoted
+        and (tokens[i].low in _AUXILIARIES or _is_adverb(tokens[i].text))
+    ):
         passive = passive or tokens[i].low in _BE
         i -= 1
     return i, passive
@@ -242,8 +265,11 @@ def _phrase_before(tokens: list[_Token], last: int) -> Span | None:
     """The noun phrase ending at `last`, read leftwards; its first conjunct."""
     if last < 0 or tokens[last].quoted:
         return None
-    if tokens[last].low in ("all", "both") and last > 0 and (
-            tokens[last - 1].low in _PRONOUNS or _role(tokens[last - 1]) in ("name", "noun")):
+    if (
+        tokens[last].low in ("all", "both")
+        and last > 0
+        and (tokens[last - 1].low in _PRONOUNS or _role(tokens[last - 1]) in ("name", "noun"))
+    ):
         last -= 1  # "They all said", "The unions both said"
     if tokens[last].low in _PRONOUNS or tokens[last].low in _QUANTIFIERS:
         return last, last  # "she said", "Some say"
@@ -253,7 +279,8 @@ def _phrase_before(tokens: list[_Token], last: int) -> Span | None:
         role = _role(tokens[i])
         left = _role(tokens[i - 1]) if i > 0 else "stop"
         if role in ("name", "noun", "and") or (
-                role == "of" and words and left in ("name", "noun", "determiner")):
+            role == "of" and words and left in ("name", "noun", "determiner")
+        ):
             words.append(i)
         elif role == "determiner":
             words.append(i)
@@ -277,8 +304,11 @@ def _phrase_after(tokens: list[_Token], first: int) -> Span | None:
         role = _role(tokens[i])
         right = _role(tokens[i + 1]) if i + 1 < len(tokens) else "stop"
         after = _role(tokens[i - 1]) if words else "and"
-        if role in ("name", "noun", "and") or (role == "determiner" and after in ("and", "of")) \
-                or (role == "of" and words and right in ("name", "noun", "determiner")):
+        if (
+            role in ("name", "noun", "and")
+            or (role == "determiner" and after in ("and", "of"))
+            or (role == "of" and words and right in ("name", "noun", "determiner"))
+        ):
             words.append(i)
             i += 1
         else:
@@ -287,7 +317,7 @@ def _phrase_after(tokens: list[_Token], first: int) -> Span | None:
 
 
 def _appositive_subject(tokens: list[_Token], comma: int) -> Span | None:
-    """"Alyssa Rodriguez, a social worker at ..., said": the name that opens the sentence."""
+    """ "Alyssa Rodriguez, a social worker at ..., said": the name that opens the sentence."""
     start = comma
     while start > max(0, comma - _APPOSITIVE_REACH) and tokens[start - 1].text not in _SENTENCE_END:
         start -= 1

@@ -24,7 +24,7 @@ state that range, then anywhere. "K-5 students return March 1" against
 through 8 would return March 1" is a conflict (Feb. 22), not a match on the other
 grades' date.
 
-Figures come from `index.figures`, speakers from `index.attribution`.
+Figures come from `index.factcheck.figures`, speakers from `index.text.attribution`.
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .analysis import Analyzer, sentences
-from .attribution import attribute
-from .figures import Figure, extract, same_thing, same_value
-from .models import Check, CheckedHit, FactCheck, Hit
-from .search import Searcher
+from index.factcheck.figures import Figure, extract, same_thing, same_value
+from index.models import Check, CheckedHit, FactCheck, Hit
+from index.retrieval.search import Searcher
+from index.text.analysis import Analyzer, sentences
+from index.text.attribution import attribute
 
 _CLAUSE_END = re.compile(r";|,(?!\s*\d)|\s(?:and|but|while|whereas)\s")
 
@@ -54,9 +54,13 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _compare(figure: Figure, found: list[Figure], text: str = "",
-             claim_words: frozenset[str] = frozenset(), analyzer: Analyzer | None = None
-             ) -> Check:
+def _compare(
+    figure: Figure,
+    found: list[Figure],
+    text: str = "",
+    claim_words: frozenset[str] = frozenset(),
+    analyzer: Analyzer | None = None,
+) -> Check:
     same = [f for f in found if same_thing(figure, f)]
     several = len({_value_key(f) for f in same}) > 1
     if several and figure.kind not in ANCHOR_KINDS and claim_words and analyzer is not None:
@@ -73,8 +77,9 @@ def _value_key(f: Figure) -> str:
     return f"{f.value}|{f.unit}"
 
 
-def _nearest_clause(same: list[Figure], text: str, claim_words: frozenset[str],
-                    analyzer: Analyzer) -> list[Figure]:
+def _nearest_clause(
+    same: list[Figure], text: str, claim_words: frozenset[str], analyzer: Analyzer
+) -> list[Figure]:
     """Of several figures for the same thing, those in the clause that shares the most
     words with the claim ("… staff will return Feb. 22, and those students will return
     March 1" against "students return …": the students' clause). All of them on a tie."""
@@ -91,8 +96,12 @@ def _nearest_clause(same: list[Figure], text: str, claim_words: frozenset[str],
 ANCHOR_KINDS = ("grades",)  # figures that say who a claim is about
 
 
-def check_figures(claim_figures: tuple[Figure, ...], passage_text: str, claim: str = "",
-                  analyzer: Analyzer | None = None) -> tuple[Check, ...]:
+def check_figures(
+    claim_figures: tuple[Figure, ...],
+    passage_text: str,
+    claim: str = "",
+    analyzer: Analyzer | None = None,
+) -> tuple[Check, ...]:
     found = extract(passage_text)
     claim_words = frozenset()
     if claim and analyzer is not None:  # the claim's words, its figures left out
@@ -103,8 +112,12 @@ def check_figures(claim_figures: tuple[Figure, ...], passage_text: str, claim: s
     def sentence_of(f: Figure) -> int:
         return next((i for i, (a, b) in enumerate(spans) if a <= f.start < b), len(spans))
 
-    anchors = {sentence_of(f) for f in found for c in claim_figures
-               if c.kind in ANCHOR_KINDS and same_thing(c, f) and same_value(c, f)}
+    anchors = {
+        sentence_of(f)
+        for f in found
+        for c in claim_figures
+        if c.kind in ANCHOR_KINDS and same_thing(c, f) and same_value(c, f)
+    }
     near = [f for f in found if sentence_of(f) in anchors]
     checks = []
     for figure in claim_figures:
@@ -119,18 +132,31 @@ def check_figures(claim_figures: tuple[Figure, ...], passage_text: str, claim: s
 
 def factcheck(searcher: Searcher, claim: str, top: int = 3) -> FactCheck:
     figures = tuple(extract(claim))
-    optional = frozenset(term for f in figures for term in searcher.analyzer.terms(f.text)
-                         if any(ch.isdigit() for ch in term))
+    optional = frozenset(
+        term
+        for f in figures
+        for term in searcher.analyzer.terms(f.text)
+        if any(ch.isdigit() for ch in term)
+    )
     answer = searcher.ask(claim, top=top, optional=optional)
-    return FactCheck(claim, figures, tuple(_checked(hit, figures, claim, searcher.analyzer)
-                                           for hit in answer.hits))
+    return FactCheck(
+        claim,
+        figures,
+        tuple(_checked(hit, figures, claim, searcher.analyzer) for hit in answer.hits),
+    )
 
 
-def _checked(hit: Hit, figures: tuple[Figure, ...], claim: str, analyzer: Analyzer
-             ) -> CheckedHit:
+def _checked(hit: Hit, figures: tuple[Figure, ...], claim: str, analyzer: Analyzer) -> CheckedHit:
     checks = check_figures(figures, hit.passage.text, claim, analyzer)
-    spans = tuple(sorted({(c.passage_figure.start, c.passage_figure.end) for c in checks
-                          if c.passage_figure is not None}))
+    spans = tuple(
+        sorted(
+            {
+                (c.passage_figure.start, c.passage_figure.end)
+                for c in checks
+                if c.passage_figure is not None
+            }
+        )
+    )
     if spans:  # emphasise the passage's figures that meet the claim's, not its words
         hit = replace(hit, highlights=spans)
     return CheckedHit(hit, checks, attribute(hit.passage.text))

@@ -7,10 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import store
-from .analysis import Analyzer
-from .paragraphs import Boilerplate
-
 ENGINES = ("auto", "okapi", "sparse")
 
 
@@ -22,14 +18,6 @@ class IndexSettings:
     aliases: Path | None = None  # a newsroom's extra aliases (read at query time)
     engine: str = "auto"  # "auto" | "okapi" | "sparse"
     workers: int = 0  # analysis processes; 0 picks by corpus size and cores
-
-    def fingerprints(self) -> dict[str, str]:
-        """What a saved index must have been built with to be reused."""
-        return {
-            "format": str(store.VERSION),
-            "analyzer": Analyzer().fingerprint,
-            "boilerplate": Boilerplate.load(self.boilerplate).fingerprint,
-        }
 
 
 def default_index_dir(corpus: Path) -> Path:

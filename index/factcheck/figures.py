@@ -63,55 +63,38 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
 
-from .analysis import grade_of, normalize
+from index.models import Figure, Value
+from index.text import vocab
+from index.text.analysis import grade_of, normalize
 
 KINDS = ("count", "percent", "money", "duration", "date", "weekday", "grades", "ordinal", "year")
-
-Value = int | float | str
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """A figure as written in a text, with its normalised value and where it is."""
-
-    text: str  # as written, with its qualifier and unit noun: "25,000 members", "more than 70%"
-    kind: str  # one of KINDS
-    value: Value  # int/float for numbers, "MM-DD"/"YYYY-MM-DD" for dates, "K-5" for grades...
-    unit: str | None  # counts: stemmed noun; durations: "minute"...; money: "USD"; else None
-    start: int  # offsets into the original text
-    end: int
 
 
 # ---------------------------------------------------------------- vocabulary
 
-_ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-          "eighteen", "nineteen")
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_NUMBER_WORDS = {w: i for i, w in enumerate(_ONES, 1)} | {w: i for i, w in enumerate(_TEENS, 10)}
-_NUMBER_WORDS |= {w: i * 10 for i, w in enumerate(_TENS, 2)}
-
-_ORDINAL_ONES = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                 "ninth")
-_ORDINAL_TEENS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
-                  "sixteenth", "seventeenth", "eighteenth", "nineteenth")
-_ORDINAL_TENS = ("twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth",
-                 "eightieth", "ninetieth")
-_ORDINAL_WORDS = {w: i for i, w in enumerate(_ORDINAL_ONES, 1)}
-_ORDINAL_WORDS |= {w: i for i, w in enumerate(_ORDINAL_TEENS, 10)}
-_ORDINAL_WORDS |= {w: i * 10 for i, w in enumerate(_ORDINAL_TENS, 2)}
-
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000}
+ONES, TEENS, TENS = vocab.ONES, vocab.TEENS, vocab.TENS
+ORDINAL_ONES, ORDINAL_TEENS, ORDINAL_TENS = (
+    vocab.ORDINAL_ONES,
+    vocab.ORDINAL_TEENS,
+    vocab.ORDINAL_TENS,
+)
+_NUMBER_WORDS = vocab.NUMBER_WORDS
+_ORDINAL_WORDS = vocab.ORDINAL_WORDS
+_MONTHS = vocab.MONTH_ABBREVIATIONS
+_DAYS_IN_MONTH = vocab.DAYS_IN_MONTH
+_WEEKDAYS = vocab.WEEKDAYS
+_SCALES = {
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
 _DURATION_UNITS = ("second", "minute", "hour", "day", "week", "month", "year")
 _SECONDS = {"second": 1, "minute": 60, "hour": 3_600, "day": 86_400, "week": 604_800}
 _MONTHS_IN = {"month": 1, "year": 12}
@@ -124,7 +107,8 @@ def _word_set(words: str) -> frozenset[str]:
 
 # Words that are no unit noun (or show there is none): function words, and words that are
 # figures of their own.
-_NOT_UNITS = _word_set("""
+_NOT_UNITS = (
+    _word_set("""
     a an the and or but nor of to in on at by for from with without into onto over under
     than then as per via about above after against along among around before behind below
     between beyond during except inside near off out past since through toward towards until
@@ -134,19 +118,56 @@ _NOT_UNITS = _word_set("""
     all any both either neither few many more most much other some such only own same too
     very just also still again even percent dollar dollars cent cents am pm th st nd rd
     say says said tell tells told
-""") | frozenset(_WEEKDAYS) | _DURATION_WORDS | frozenset(_NUMBER_WORDS) | frozenset(_SCALES)
+""")
+    | frozenset(_WEEKDAYS)
+    | _DURATION_WORDS
+    | frozenset(_NUMBER_WORDS)
+    | frozenset(_SCALES)
+)
 # Verbs that often follow a count's noun: they end a compound ("2,000 staff receive vaccines")
 # but may still be the noun itself ("1 win").
 _VERBS = _word_set("""
     get got need want receive take took make made lose lost face join attend return teach
     work use pay earn hold win show test die died
 """)
-_MONTH_NAMES = frozenset(("january", "february", "march", "april", "june", "july", "august",
-                          "september", "sept", "october", "november", "december") + _MONTHS)
+_MONTH_NAMES = frozenset(
+    (
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "sept",
+        "october",
+        "november",
+        "december",
+    )
+    + _MONTHS
+)
 # A count of these is the same thing as a count of its modifier: "1,500 staff members" ~ "staff"
 _PERSON_NOUNS = frozenset(("member", "worker", "employe", "personnel", "peopl", "person"))
-_YEAR_PREPOSITIONS = frozenset(("in", "since", "by", "until", "till", "of", "from", "before",
-                                "after", "during", "through", "to", "and", "or", "between"))
+_YEAR_PREPOSITIONS = frozenset(
+    (
+        "in",
+        "since",
+        "by",
+        "until",
+        "till",
+        "of",
+        "from",
+        "before",
+        "after",
+        "during",
+        "through",
+        "to",
+        "and",
+        "or",
+        "between",
+    )
+)
 
 # ---------------------------------------------------------------- patterns
 
@@ -162,103 +183,173 @@ def _words(*words: str) -> str:
 
 
 _QUALIFIER = _words(
-    "more than", "less than", "fewer than", "at least", "at most", "up to", "close to",
-    "as many as", "as few as", "upwards of", "just over", "just under", "nearly", "almost",
-    "about", "around", "roughly", "approximately", "over", "under", "some")
+    "more than",
+    "less than",
+    "fewer than",
+    "at least",
+    "at most",
+    "up to",
+    "close to",
+    "as many as",
+    "as few as",
+    "upwards of",
+    "just over",
+    "just under",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "over",
+    "under",
+    "some",
+)
 _QUAL = rf"(?:(?<![\w-])(?P<q>{_QUALIFIER}){_S})?"
 _NUM = r"(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,12})?"  # longer digit runs are codes
-_NUM_WORD = (rf"(?:(?:{_words(*_TENS)})(?:-{_words(*_ONES)})?|{_words(*_TEENS)}"
-             rf"|{_words(*_ONES)})\b")
+_NUM_WORD = (
+    rf"(?:(?:{_words(*TENS)})(?:-{_words(*ONES)})?|{_words(*TEENS)}"
+    rf"|{_words(*ONES)})\b"
+)
 _SCALE = rf"(?:{_S}(?P<scale>{_words(*_SCALES)})\b)?"
 _NUM_START = r"(?<![\w@#$/.,:-])"  # not glued to a word, a handle, a price, a date...
 _NUM_END = r"(?![\w%/-]|[.,:]\d)"  # ...nor to what follows ("1,50", "9:30", "N95-", "3-0")
 _ORD_SUFFIX = r"(?:st|nd|rd|th)"
-_ORD_WORD = (rf"(?:(?:{_words(*_TENS)})-{_words(*_ORDINAL_ONES)}"
-             rf"|{_words(*_ORDINAL_WORDS)})\b")
-_GRADE_ORD = rf"(?:{_words(*_ORDINAL_ONES, *_ORDINAL_TEENS[:3])}|\d{{1,2}}{_ORD_SUFFIX})"
+_ORD_WORD = (
+    rf"(?:(?:{_words(*TENS)})-{_words(*ORDINAL_ONES)}"
+    rf"|{_words(*_ORDINAL_WORDS)})\b"
+)
+_GRADE_ORD = rf"(?:{_words(*ORDINAL_ONES, *ORDINAL_TEENS[:3])}|\d{{1,2}}{_ORD_SUFFIX})"
 _GRADE_WORD = r"grade(?:s|rs?)?\b"
 _K_FORMS = r"indergart(?:en|ens|ener|eners|ner|ners)\b"
 _PRE_K = rf"pre-?(?:{_S})?k(?:{_K_FORMS}|\b)"
 _KINDERGARTEN = rf"k{_K_FORMS}"
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
 
-_COUNT = re.compile(rf"""
+_COUNT = re.compile(
+    rf"""
     {_QUAL} {_NUM_START} (?: (?P<num>{_NUM}) | (?P<word>{_NUM_WORD}) ) {_SCALE} {_NUM_END}
-""", _FLAGS)
-_PERCENT = re.compile(rf"""
+""",
+    _FLAGS,
+)
+_PERCENT = re.compile(
+    rf"""
     {_QUAL} {_NUM_START} (?: (?P<num>{_NUM}) | (?P<word>{_NUM_WORD}) )
     (?: [ ]?% | {_S}(?:percent|per{_S}cent)\b )
-""", _FLAGS)
-_MONEY = re.compile(rf"""
+""",
+    _FLAGS,
+)
+_MONEY = re.compile(
+    rf"""
     {_QUAL} {_NUM_START}
     (?: \$[ ]?(?P<num>{_NUM}) {_SCALE} {_NUM_END}
       | (?P<num2>{_NUM}) (?:{_S}(?P<scale2>{_words(*_SCALES)}))? {_S}dollars?\b )
-""", _FLAGS)
-_DURATION = re.compile(rf"""
+""",
+    _FLAGS,
+)
+_DURATION = re.compile(
+    rf"""
     {_QUAL} {_NUM_START} (?: (?P<num>{_NUM}) | (?P<word>{_NUM_WORD}) )
     (?:{_S}|-) (?P<unit>{_words(*_DURATION_UNITS)})s?\b
     (?! (?:{_S}|-)old\b )
-""", _FLAGS)
-_DATE_WORDS = re.compile(rf"""
+""",
+    _FLAGS,
+)
+_DATE_WORDS = re.compile(
+    rf"""
     (?<![\w.-]) (?P<month>{_MONTH}) \.? {_S} (?P<day>\d{{1,2}}) (?:{_ORD_SUFFIX})? \b
     (?! \d | [.:/-]\d )
     (?: ,?{_S} (?P<year>\d{{4}}) \b (?![.,:/-]?\d) )?
-""", _FLAGS)
-_DATE_DIGITS = re.compile(rf"""
+""",
+    _FLAGS,
+)
+_DATE_DIGITS = re.compile(
+    rf"""
     {_NUM_START} (?P<month>\d{{1,2}}) / (?P<day>\d{{1,2}}) (?: / (?P<year>\d{{4}}|\d{{2}}) )?
     (?! [\w/] | [.,:-]\d | {_S}(?:of|majority)\b )
-""", _FLAGS)
+""",
+    _FLAGS,
+)
 _WEEKDAY = re.compile(rf"(?<![\w-])(?P<day>{_words(*_WEEKDAYS)})s?\b", _FLAGS)
-_GRADE_SPAN = re.compile(rf"""
+_GRADE_SPAN = re.compile(
+    rf"""
     (?: (?<![\w-])(?P<pre>grades?){_S} )?
     (?<![\w-]) (?P<lo>{_PRE_K}|{_KINDERGARTEN}|k\b|{_GRADE_ORD}|\d{{1,2}}\b)
     {_S} (?:through|thru|to) {_S} (?P<hi>{_GRADE_ORD}|\d{{1,2}}\b)
     (?: (?:{_S}|-)(?P<post>{_GRADE_WORD}) )?
-""", _FLAGS)
-_GRADE_DASH = re.compile(rf"""
+""",
+    _FLAGS,
+)
+_GRADE_DASH = re.compile(
+    rf"""
     (?: (?<![\w-])(?P<pre>grades?){_S} )?
     (?<![\w-]) (?P<lo>pre-?k|pk|k|\d{{1,2}}(?P<losuf>{_ORD_SUFFIX})?) - (?P<hi>\d{{1,2}})
     (?P<suf>{_ORD_SUFFIX})? \b (?! -\w | [.,/]\d )
     (?: (?:{_S}|-)(?P<post>{_GRADE_WORD}) )?
-""", _FLAGS)
-_GRADE_ONE = re.compile(rf"""
+""",
+    _FLAGS,
+)
+_GRADE_ONE = re.compile(
+    rf"""
     (?<![\w@#$/.,:-]) (?P<lo>{_GRADE_ORD}) (?:{_S}|-) (?P<post>{_GRADE_WORD})
     | (?<![\w-]) grade{_S} (?P<num>\d{{1,2}}) {_NUM_END}
     | (?<![\w-]) (?P<pk>{_PRE_K}) (?!-\d)
     | (?<![\w-]) (?P<k>{_KINDERGARTEN})
-""", _FLAGS)
-_ORDINAL = re.compile(rf"""
+""",
+    _FLAGS,
+)
+_ORDINAL = re.compile(
+    rf"""
     {_NUM_START} (?: (?P<num>\d{{1,6}}){_ORD_SUFFIX}\b | (?P<word>{_ORD_WORD}) )
-""", _FLAGS)
+""",
+    _FLAGS,
+)
 
-_STREET_AFTER = re.compile(rf"""
+_STREET_AFTER = re.compile(
+    rf"""
     {_S} (?: street | st\b\.? | avenue | ave\b\.? | boulevard | blvd\b | road | rd\b
            | parkway | pkwy\b | lane | ln\b | terrace | expressway | highway | hwy\b )
-""", _FLAGS)
+""",
+    _FLAGS,
+)
 _NAME_AFTER = re.compile(rf"{_S}(?:Ward|District|Precinct|Amendment)\b")
-_LABEL_BEFORE = re.compile(r"""
+_LABEL_BEFORE = re.compile(
+    r"""
     (?: \b[A-Z]{2,5} | (?i:\b(?:channel|route|highway|interstate|room|phase|ward|district
         |local|section|title|article|chapter|proposition|prop|no|number|station|gate|terminal
         |unit|building|floor|suite|apt|platform|line|level|tier|stage|step|game|episode
         |season|volume|vol|part|page|figure|table)\.?) ) [ ]$
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _CLOCK_AFTER = re.compile(rf"{_S}(?:a\.?m\b\.?|p\.?m\b\.?)", _FLAGS)
 _UNIT_WORD = re.compile(rf"{_S}(?P<w>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*)(?![\w-])")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\W*$")
 
-_PRIORITY = {kind: rank for rank, kind in enumerate(
-    ("date", "grades", "money", "percent", "duration", "weekday", "ordinal", "count", "year"))}
+_PRIORITY = {
+    kind: rank
+    for rank, kind in enumerate(
+        ("date", "grades", "money", "percent", "duration", "weekday", "ordinal", "count", "year")
+    )
+}
 
 
 # ---------------------------------------------------------------- extracting
 
+
 def extract(text: str) -> list[Figure]:
     """The figures in `text`, in order of appearance, none overlapping another."""
     normal = normalize(text)
-    found = [f for recognise in _RECOGNISERS for f in recognise(normal)
-             if _isolated(normal, f.start, f.end)]
-    return [replace(f, text=text[f.start:f.end]) for f in _without_overlaps(found)]
+    found = [
+        f
+        for recognise in _RECOGNISERS
+        for f in recognise(normal)
+        if _isolated(normal, f.start, f.end)
+    ]
+    return [replace(f, text=text[f.start : f.end]) for f in _without_overlaps(found)]
 
 
 def _without_overlaps(found: list[Figure]) -> list[Figure]:
@@ -279,17 +370,25 @@ def _isolated(s: str, start: int, end: int) -> bool:
     return not (before.isalnum() or before in "_@#" or after.isalnum() or after == "_")
 
 
-def _figure(s: str, m: re.Match[str], kind: str, value: Value, unit: str | None = None,
-            end: int | None = None) -> Figure:
+def _figure(
+    s: str,
+    m: re.Match[str],
+    kind: str,
+    value: Value,
+    unit: str | None = None,
+    end: int | None = None,
+) -> Figure:
     stop = m.end() if end is None else end
-    return Figure(s[m.start():stop], kind, value, unit, m.start(), stop)
+    return Figure(s[m.start() : stop], kind, value, unit, m.start(), stop)
 
 
 def _counts(s: str) -> Iterator[Figure]:
     for m in _COUNT.finditer(s):
         bare = m["num"] is not None and m["num"].isdigit() and not (m["q"] or m["scale"])
-        if bare and (_LABEL_BEFORE.search(s, max(0, m.start() - 16), m.start())
-                     or _CLOCK_AFTER.match(s, m.end())):
+        if bare and (
+            _LABEL_BEFORE.search(s, max(0, m.start() - 16), m.start())
+            or _CLOCK_AFTER.match(s, m.end())
+        ):
             continue
         after = _UNIT_WORD.match(s, m.end())
         if after is not None and after["w"].lower() in _DURATION_WORDS:
@@ -412,7 +511,7 @@ def _grade_range(s: str, m: re.Match[str], lo: str, hi: str) -> Iterator[Figure]
 
 
 def _grade(written: str) -> str:
-    """"pre-K" -> "PK", "Kindergartners" -> "K", "fifth"/"5th"/"5" -> "5"."""
+    """ "pre-K" -> "PK", "Kindergartners" -> "K", "fifth"/"5th"/"5" -> "5"."""
     return grade_of(written)
 
 
@@ -430,10 +529,11 @@ def _ordinal_word(word: str) -> int:
 
 
 def _number(digits: str | None, word: str | None, scale: str | None) -> int | float:
-    """"25,000" -> 25000, "2.5" -> 2.5, "twenty-five" -> 25, ("1.5", "million") -> 1500000."""
+    """ "25,000" -> 25000, "2.5" -> 2.5, "twenty-five" -> 25, ("1.5", "million") -> 1500000."""
     if digits is not None:
-        value: int | float = float(digits.replace(",", "")) if "." in digits else int(
-            digits.replace(",", ""))
+        value: int | float = (
+            float(digits.replace(",", "")) if "." in digits else int(digits.replace(",", ""))
+        )
     else:
         tens, _, ones = (word or "").lower().rpartition("-")
         value = (_NUMBER_WORDS[tens] if tens else 0) + _NUMBER_WORDS[ones]
@@ -451,10 +551,19 @@ def _stem(word: str) -> str:
 
 _STEMMER = SnowballStemmer("english")
 _RECOGNISERS: tuple[Callable[[str], Iterator[Figure]], ...] = (
-    _dates, _grades, _money, _percents, _durations, _weekdays, _ordinals, _counts)
+    _dates,
+    _grades,
+    _money,
+    _percents,
+    _durations,
+    _weekdays,
+    _ordinals,
+    _counts,
+)
 
 
 # ---------------------------------------------------------------- comparing
+
 
 def same_thing(a: Figure, b: Figure) -> bool:
     """Whether `a` and `b` measure the same kind of quantity, so their values may be compared.
@@ -471,8 +580,9 @@ def same_thing(a: Figure, b: Figure) -> bool:
     if a.kind == "count":
         return _units_match(a.unit, b.unit)
     if a.kind == "duration":
-        return _duration_scale(a.unit) is not None and _duration_family(a.unit) == \
-            _duration_family(b.unit)
+        return _duration_scale(a.unit) is not None and _duration_family(a.unit) == _duration_family(
+            b.unit
+        )
     if a.kind == "money":
         return a.unit == b.unit
     return True
@@ -501,7 +611,7 @@ def _units_match(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a is b
     short, long = sorted((tuple(a.split()), tuple(b.split())), key=len)
-    if short == long[len(long) - len(short):]:
+    if short == long[len(long) - len(short) :]:
         return True
     return len(short) == 1 and long[-1] in _PERSON_NOUNS and long[:-1] == short
 
