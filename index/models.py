@@ -102,6 +102,7 @@ class Answer:
     more: bool = False  # whether further hits exist after these
     terms: tuple[str, ...] = field(default=())  # the analysed question
     missing: tuple[str, ...] = ()  # the question's words no article uses, as typed
+    confidence: str | None = None  # "high" | "low" (issue 10 grades it); None when no_answer
 
 
 @dataclass(frozen=True, slots=True)
