@@ -98,6 +98,10 @@ class Postings:
     def ids(self, terms: list[str]) -> list[int]:
         return [i for t in terms if (i := self.term_id.get(t)) is not None]
 
+    def df(self, term: int) -> int:
+        """How many documents hold `term` (its document frequency)."""
+        return int(self.post_ptr[term + 1] - self.post_ptr[term])
+
     def contains(self, term: int, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` contain `term` (the postings are sorted by passage)."""
         s, e = int(self.post_ptr[term]), int(self.post_ptr[term + 1])
@@ -180,6 +184,11 @@ class Index:
 
     def sorted_terms(self) -> SortedTerms:
         return SortedTerms(self.passages.vocab, self.vocab_order)
+
+    def passages_per_article(self) -> list[int]:
+        """How many passages each article has in the index, in article order."""
+        counts = np.bincount(np.asarray(self.passage_article), minlength=self.n_articles)
+        return [int(n) for n in counts]
 
     def iter_articles(self) -> Iterator[Article]:
         for j in range(self.n_articles):
