@@ -9,7 +9,7 @@ import pytest
 
 from index.factcheck.check import check_figures, factcheck
 from index.factcheck.figures import extract
-from tests.conftest import ROOT
+from tests.conftest import DATA, ROOT
 
 
 def checks(fact, rank=None):
@@ -103,7 +103,18 @@ def test_cli_json_shape():
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"claim", "figures", "passages"}
+    assert set(data) == {"claim", "figures", "verdicts", "quotes", "passages"}
+    assert data["verdicts"] == [
+        {
+            "claim_figure": "30,000 members",
+            "status": "conflict",
+            "rank": 1,
+            "passage_figure": "25,000 members",
+            "hedged": False,
+            "others": [],
+        }
+    ]
+    assert data["quotes"] == []
     assert data["figures"] == [
         {"text": "30,000 members", "kind": "count", "value": 30000, "unit": "member"}
     ]
@@ -146,7 +157,8 @@ def test_cli_text():
     assert result.returncode == 0, result.stderr
     out = " ".join(result.stdout.split())
     assert out.startswith(
-        "Claim: “CPS rejected 75% of requests to work from home” Figures in the claim: 75%"
+        "Claim: “CPS rejected 75% of requests to work from home” "
+        "✓ The archive says 75% too — passage 1: CBS, paragraph 14 of 20 "
     )
     assert "attributed to The union" in out and "✓ same: 75%" in out
 
@@ -174,3 +186,52 @@ def test_each_figure_is_compared_in_the_claims_own_clause(seed_searcher, claim, 
     )
     checks = check_figures(tuple(extract(claim)), text, claim, seed_searcher.analyzer)
     assert (checks[-1].status, checks[-1].passage_figure.text) == (status, figure)
+
+
+# ---------------------------------------------------------------- verdicts, on written claims
+
+CLAIMS = [json.loads(line) for line in (DATA / "claims.jsonl").read_text("utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def dated_searcher(tmp_path_factory):
+    """Five dated articles in which the union's size and a return date change over time."""
+    from index.archive import open_searcher
+    from index.storage.settings import IndexSettings
+
+    index_dir = tmp_path_factory.mktemp("dated-index")
+    corpus = DATA / "claims_corpus.jsonl"
+    return open_searcher(IndexSettings(corpus=corpus, index_dir=index_dir))
+
+
+def test_the_claims_file_covers_every_verdict():
+    statuses = {v[1] for c in CLAIMS for v in c["verdicts"]}
+    quotes = {c["quote"][0] for c in CLAIMS if c.get("quote")}
+    assert len(CLAIMS) >= 20
+    assert statuses == {"match", "conflict", "absent", "disputed"}
+    assert quotes == {"match", "conflict", "other_speaker"}
+
+
+@pytest.mark.parametrize("case", CLAIMS, ids=[c["claim"][:50] for c in CLAIMS])
+def test_written_claims(case, seed_searcher, dated_searcher):
+    searcher = dated_searcher if case.get("corpus") == "dated" else seed_searcher
+    fact = factcheck(searcher, case["claim"])
+    got = [
+        [v.claim_figure.text, v.status, v.deciding.figure.text if v.deciding else None]
+        + ([[e.figure.text for e in v.others]] if v.others else [])
+        for v in fact.verdicts
+    ]
+    assert got == case["verdicts"]
+    for v in fact.verdicts:  # the deciding passage is shown, and states that figure
+        if v.deciding is not None:
+            shown = fact.passages[v.deciding.rank - 1]
+            assert v.deciding.figure.text in shown.hit.passage.text
+    if case.get("quote"):
+        [quote] = fact.quotes
+        assert [quote.status, quote.passage_speaker] == case["quote"]
+        assert quote.rank is not None and fact.passages[quote.rank - 1].attribution
+    else:
+        assert fact.quotes == ()
+    if "first" in case:
+        first = fact.passages[0].hit.passage.text if fact.passages else None
+        assert first == case["first"] or (first and case["first"] and case["first"] in first)
