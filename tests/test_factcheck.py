@@ -235,3 +235,91 @@ def test_written_claims(case, seed_searcher, dated_searcher):
     if "first" in case:
         first = fact.passages[0].hit.passage.text if fact.passages else None
         assert first == case["first"] or (first and case["first"] and case["first"] in first)
+
+
+# ---------------------------------------------------------------- ranking, drafts, output
+
+DRAFT = (
+    "The Chicago Teachers Union has 30,000 members. K-5 students return to classrooms "
+    "Feb. 22. The talks went on all weekend. Jackson said the plan is safe."
+)
+
+
+def test_deciding_passage_first_and_no_speaker_for_passages_that_decide_nothing(seed_searcher):
+    fact = factcheck(seed_searcher, "The CTU has 30,000 members", top=3)
+    assert "its 25,000 members" in fact.passages[0].hit.passage.text
+    assert [p.hit.rank for p in fact.passages] == [1, 2, 3]
+    undecided = [p for p in fact.passages if all(c.status == "absent" for c in p.checks)]
+    assert undecided and all(p.attribution is None for p in undecided)
+    # "CTU members say it's not easy to get one" is searched, but speaks for nobody here
+    assert all(p.attribution != "CTU members" for p in fact.passages)
+
+
+def test_a_draft_is_checked_sentence_by_sentence(seed_searcher):
+    from index.factcheck.draft import check_draft
+
+    draft = check_draft(seed_searcher, DRAFT)
+    assert [c.claim for c in draft.claims] == [
+        "The Chicago Teachers Union has 30,000 members.",
+        "K-5 students return to classrooms Feb. 22.",
+        "Jackson said the plan is safe.",
+    ]
+    members, k5, quote = draft.claims
+    assert [(v.status, v.deciding.figure.text) for v in members.verdicts] == [
+        ("conflict", "25,000 members")
+    ]
+    assert [(v.status, v.deciding.figure.text) for v in k5.verdicts][-1] == ("conflict", "March 1")
+    assert [(q.status, q.speaker) for q in quote.quotes] == [("match", "Jackson")]
+    assert draft.unchecked == ("The talks went on all weekend.",)
+
+
+def test_a_long_draft_is_bounded(seed_searcher):
+    from index.factcheck.draft import MAX_SENTENCES, check_draft
+
+    draft = check_draft(seed_searcher, "The union has 30,000 members. " * 30)
+    assert len(draft.claims) == MAX_SENTENCES and draft.more == 30 - MAX_SENTENCES
+
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "factcheck", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        input=stdin,
+    )
+
+
+def test_cli_verdict_comes_first():
+    result = _cli("The CTU has 30,000 members", "--top", "2")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "Claim: “The CTU has 30,000 members”",
+        "✗ The archive says 25,000 members, not 30,000 members — passage 1: CBS, paragraph 1 of 12",
+    ]
+    assert lines[3].startswith(" 1. CHICAGO (CBS) — Chicago Teachers Union leadership")
+
+
+def test_cli_draft_from_stdin_groups_per_sentence_and_json():
+    result = _cli("-", stdin=DRAFT)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.index("[1/3] Claim: “The Chicago Teachers Union") < out.index("[2/3] Claim: “K-5")
+    assert "✓ The archive has Jackson saying this — passage 1: CBS, paragraph 13 of 14" in out
+    assert "Nothing to check (no figure, date or quote) in: “The talks went on all weekend.”" in out
+    data = json.loads(_cli(DRAFT, "--json").stdout)
+    assert set(data) == {"draft", "claims", "unchecked", "more"}
+    assert [c["verdicts"][-1]["status"] for c in data["claims"][:2]] == ["conflict", "conflict"]
+    assert data["claims"][2]["quotes"][0]["status"] == "match"
+
+
+def test_cli_empty_claim_is_one_clear_sentence():
+    result = _cli("-", stdin="  \n")
+    assert result.returncode != 0
+    assert result.stderr.strip().endswith(
+        "Nothing to check: give a claim or a draft (or - to read stdin)."
+    )
+    assert "Traceback" not in result.stderr

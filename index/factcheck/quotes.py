@@ -127,7 +127,7 @@ def _similar(words: str, text: str) -> str | None:
             got = sum(1 for t in claim_tokens if t in said) / len(claim_tokens)
             if got > share:
                 best, share = text[m.start(1) + a : m.start(1) + b], got
-    return best.strip() if best is not None and share >= SIMILAR else None
+    return best.strip().rstrip(",") if best is not None and share >= SIMILAR else None
 
 
 def _best_sentence(words: str, text: str, analyzer: Analyzer) -> str:
