@@ -323,3 +323,29 @@ def test_cli_empty_claim_is_one_clear_sentence():
         "Nothing to check: give a claim or a draft (or - to read stdin)."
     )
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("claim", "parsed"),
+    [
+        ("Jackson said the plan is safe", ("Jackson", "the plan is safe", False)),
+        ("Jackson said that the plan is safe.", ("Jackson", "the plan is safe", False)),
+        ("The plan is safe, Jackson said.", ("Jackson", "The plan is safe", False)),
+        ('Jackson said "we could do so safely."', ("Jackson", "we could do so safely", True)),
+        ("“We could do so safely,” Jackson said.", ("Jackson", "We could do so safely", True)),
+        ("The plan is safe", None),
+        ("She said the plan is safe", None),  # whose words? a pronoun names no one
+    ],
+)
+def test_what_a_claim_says_someone_said(claim, parsed):
+    from index.factcheck.quotes import parse
+
+    assert parse(claim) == parsed
+
+
+def test_quotes_in_hostile_claims_cost_little(seed_searcher):
+    from index.factcheck.draft import check_draft
+
+    claim = 'Jackson said "' + "safe " * 20_000 + '" and "' * 500
+    draft = check_draft(seed_searcher, claim)
+    assert len(draft.text) <= 6_000 and len(draft.claims) <= 10
