@@ -1,7 +1,7 @@
 """Fact-check mode: a claim set against the archive, figure by figure.
 
-newsbot writes no verdict. It retrieves the passages that best match the claim (the
-same search as `ask`; the claim's own figures help retrieval but never make it a
+newsbot writes no text of its own. It retrieves the passages that best match the claim
+(the same search as `ask`; the claim's own figures help retrieval but never make it a
 no-answer), puts the claim's figures next to each passage's, and says who the passage
 attributes its statement to:
 
@@ -28,12 +28,15 @@ A passage figure is compared only when its sentence shares a word with the claim
 figures left out; "CTU" also stands for "Chicago Teachers Union"): "there are plans to
 vaccinate 1,500 staff members" does not decide "The CTU has 30,000 members". When a claim's
 grades are not the passage's ("K-5" against a passage about "K-8"), the passage speaks of
-other students and decides none of the claim's figures. A figure in a sentence that
-proposes or offers, or in a clause that supposes ("if", "might"), is `hedged`.
+other students and decides none of the claim's figures. A date right after a speech verb
+("Lightfoot announced Sunday") is when something was said, and is not compared. A figure
+in a passage that proposes or offers, or in a clause that supposes ("if", "might"), is
+`hedged`.
 
 Passages are searched for more widely than shown (`POOL`) and ranked: those that decide
-more of the claim (its figures, its quote) first, firm before hedged, then by the words
-their deciding sentences share with the claim, then by the search's own order. A
+more of the claim (its figures, its quote) first, in the claim's own unit, then by the
+words their deciding sentences share with the claim, firm before hedged, newer before
+older, then by the search's own order. A
 passage that decides nothing is not said to be "attributed to" anyone when the claim has
 figures. `index.factcheck.verdicts` sums the passages up per figure, and
 `index.factcheck.quotes` checks who said what.
@@ -253,7 +256,7 @@ def _search(searcher: Searcher, claim: str, figures: tuple[Figure, ...], k: int)
 
 
 def _checked(
-    hit: Hit, figures: tuple[Figure, ...], analyzer: Analyzer, words: frozenset[str]
+    hit: Hit, figures: tuple[Figure, ...], analyzer: Analyzer, words: ClaimWords
 ) -> CheckedHit:
     checks = check_figures(figures, hit.passage.text, analyzer=analyzer, words=words)
     spans = tuple(
@@ -278,7 +281,7 @@ def _key(i: int, checked: CheckedHit, quoted: bool) -> tuple:
     exact = sum(1 for c in deciding if c.passage_figure.unit == c.claim_figure.unit)
     firm = sum(1 for c in deciding if not c.hedged)
     shared = max((c.shared for c in deciding), default=0)
-    newest = verdicts.newest_first(checked.hit.article.published)
+    newest = verdicts.newest_first(checked.hit.article.published if deciding else None)
     return (-(len(deciding) + quoted), -exact, -shared, -firm, newest, i)
 
 
