@@ -12,7 +12,7 @@ from collections.abc import Callable
 from bot.slack import blocks
 from bot.slack.answering import TOP, Newsbot, log, newsbot
 from bot.slack.feedback import Asked
-from index.factcheck.check import factcheck
+from index.factcheck.draft import check_draft
 
 
 def on_more(ack: Callable, action: dict, body: dict, context: dict) -> None:
@@ -47,7 +47,7 @@ def on_share(ack: Callable, action: dict, body: dict, context: dict) -> None:
         who = f"<@{user}>" if user.isalnum() else "Someone"
         if found.surface == "factcheck":
             message = blocks.factcheck_message(
-                factcheck(bot.searcher, found.text, top=TOP),
+                check_draft(bot.searcher, found.text, top=TOP),
                 qid,
                 heading=f"{who} fact-checked {blocks.echo(found.text)}",
             )

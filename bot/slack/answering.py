@@ -38,8 +38,9 @@ HELP = (
     "thread)\n"
     "• Send me a direct message with your question\n"
     "• `/ask <question>`: an answer only you see, with a button to post it\n"
-    "• `/factcheck <claim>`: the passages that speak to a claim, its figures checked "
-    "against theirs (✅ same, ⚠️ differs, · not stated) and who said it\n"
+    "• `/factcheck <claim or draft>`: what the archive says of each figure and quote "
+    "(✅ same, ⚠️ differs, ↔️ disputed, ➖ not stated), and the passages that decide it\n"
+    "• *Fact-check this message* (a message's ⋯ menu): the same, for any message\n"
     "• `/newsbot sources`: the articles I can quote"
 )
 log = logging.getLogger("newsbot.slack")

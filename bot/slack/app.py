@@ -2,7 +2,8 @@
 
 Listeners are module-level functions, one per trigger, registered below in a few
 lines: messages in `bot.slack.messages`, slash commands in `bot.slack.commands`,
-buttons in `bot.slack.actions`; what they share (replies, failures, retries) in
+buttons in `bot.slack.actions`, the message shortcut in
+`bot.slack.shortcuts`; what they share (replies, failures, retries) in
 `bot.slack.answering`. Slack's rules kept:
 - commands and buttons are acknowledged first, always; the search comes after;
 - a retried event, or one message delivered twice, is answered once;
@@ -20,17 +21,27 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from bot.config import Settings
-from bot.slack import actions, blocks, commands, messages
+from bot.slack import actions, blocks, commands, messages, shortcuts
 from bot.slack.answering import HELP, Newsbot, make_client, retry_handlers
 from bot.slack.feedback import State
 from index.retrieval.search import Searcher
 
-__all__ = ["COMMANDS", "EVENTS", "HELP", "SCOPES", "build_app", "make_client", "retry_handlers"]
+__all__ = [
+    "COMMANDS",
+    "EVENTS",
+    "HELP",
+    "SCOPES",
+    "SHORTCUTS",
+    "build_app",
+    "make_client",
+    "retry_handlers",
+]
 
 # What the bot uses, and so exactly what manifest.yml asks for (tests/test_manifest.py).
 COMMANDS = ("/ask", "/factcheck", "/newsbot")
 EVENTS = ("app_mention", "message.im")
 SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "reactions:write")
+SHORTCUTS = (shortcuts.FACTCHECK_MESSAGE,)  # message shortcuts, by callback_id
 
 log = logging.getLogger("newsbot.slack")
 
@@ -53,6 +64,8 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
     app.command("/ask")(commands.on_ask)
     app.command("/factcheck")(commands.on_factcheck)
     app.command("/newsbot")(commands.on_newsbot)
+
+    app.message_shortcut(shortcuts.FACTCHECK_MESSAGE)(shortcuts.on_factcheck_message)
 
     app.action(blocks.ACTION_MORE)(actions.on_more)
     app.action(blocks.ACTION_SHARE)(actions.on_share)

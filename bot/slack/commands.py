@@ -11,11 +11,12 @@ from collections.abc import Callable
 from bot.slack import blocks
 from bot.slack.answering import HELP, TOP, Newsbot, newsbot
 from bot.slack.mrkdwn import clean_incoming
-from index.factcheck.check import factcheck
+from index.factcheck.draft import check_draft
 
 ASK_USAGE = "Type your question after the command: `/ask when do K-5 students return?`"
 FACTCHECK_USAGE = (
-    "Paste the sentence to check after the command: `/factcheck The union has 30,000 members`"
+    "Paste the sentence (or the sentences of a draft) to check after the command: "
+    "`/factcheck The union has 30,000 members`"
 )
 
 
@@ -63,7 +64,7 @@ def render_answer(bot: Newsbot, question: str, qid: int) -> dict:
 
 def render_factcheck(bot: Newsbot, claim: str, qid: int) -> dict:
     return blocks.factcheck_message(
-        factcheck(bot.searcher, claim, top=TOP),
+        check_draft(bot.searcher, claim, top=TOP),
         qid,
         shareable=True,
         heading=f"Fact-check of {blocks.echo(claim)} · only you can see this",

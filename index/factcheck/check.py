@@ -33,6 +33,10 @@ other students and decides none of the claim's figures. A date right after a spe
 in a passage that proposes or offers, or in a clause that supposes ("if", "might"), is
 `hedged`.
 
+When the claim uses words the archive never does ("Big news: the CTU has 30,000 members"),
+they are made optional, and the passages so found are kept only if one of them decides a
+figure or the quote ("The best pizza in Chicago costs $40" still finds nothing).
+
 Passages are searched for more widely than shown (`POOL`) and ranked: those that decide
 more of the claim (its figures, its quote) first, in the claim's own unit, then by the
 words their deciding sentences share with the claim, firm before hedged, newer before
@@ -217,10 +221,13 @@ def factcheck(searcher: Searcher, claim: str, top: int = 3) -> FactCheck:
     """The passages that speak to `claim`, the deciding ones first, with a verdict per
     claim figure and a check of what the claim says someone said."""
     figures = tuple(extract(claim))
-    pool = _search(searcher, claim, figures, max(POOL, 3 * top))
+    pool, relaxed = _search(searcher, claim, figures, max(POOL, 3 * top))
     words = claim_words(claim, figures, searcher.analyzer, searcher.aliases)
     checked = [_checked(hit, figures, searcher.analyzer, words) for hit in pool]
     quote, quote_hit = quotes.check(claim, checked, searcher.analyzer)
+    decided = any(c.status in DECIDES for p in checked for c in p.checks)
+    if relaxed and not decided and (quote is None or quote.status == "absent"):
+        checked, quote, quote_hit = [], quote, None  # the relaxed search found nothing to say
     keys = [_key(i, c, i == quote_hit) for i, c in enumerate(checked)]
     order = sorted(range(len(checked)), key=keys.__getitem__)[:top]
     shown = tuple(
@@ -238,21 +245,24 @@ def factcheck(searcher: Searcher, claim: str, top: int = 3) -> FactCheck:
     )
 
 
-def _search(searcher: Searcher, claim: str, figures: tuple[Figure, ...], k: int) -> tuple[Hit, ...]:
-    """The claim's passages. Its figures help but never make it a no-answer, and neither do
-    a few words the archive never uses ("must") when it uses most of the others."""
+def _search(
+    searcher: Searcher, claim: str, figures: tuple[Figure, ...], k: int
+) -> tuple[tuple[Hit, ...], bool]:
+    """The claim's passages, and whether the search had to be relaxed to find them: its
+    figures help but never make it a no-answer, and words the archive never uses ("must",
+    "big news") are then made optional too, provided it uses one of the others."""
     analyzer = searcher.analyzer
     figure_terms = {t for f in figures for t in analyzer.terms(f.text)}
     optional = frozenset(t for t in figure_terms if any(ch.isdigit() for ch in t))
     answer = searcher.ask(claim, top=k, optional=optional)
     if answer.hits:
-        return answer.hits
+        return answer.hits, False
     known = searcher.index.passages.term_id
-    words = [t for t in dict.fromkeys(analyzer.terms(claim)) if t not in figure_terms]
+    words = [t for t in dict.fromkeys(analyzer.terms(claim)) if t not in optional]
     unknown = frozenset(t for t in words if t not in known)
-    if words and unknown and len(unknown) * 3 <= len(words):
-        return searcher.ask(claim, top=k, optional=optional | unknown).hits
-    return ()
+    if unknown and len(unknown) < len(words):
+        return searcher.ask(claim, top=k, optional=optional | unknown).hits, True
+    return (), False
 
 
 def _checked(
