@@ -80,13 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
     fc = sub.add_parser(
         "factcheck",
         parents=[common],
-        help="set a claim's figures against the archive's passages",
-        description="Quote the passages that best match CLAIM, each with the "
-        "claim's figures checked against its own (same, differs, "
-        "not stated) and who the passage attributes it to. "
-        "newsbot writes no verdict.",
+        help="check a claim or a draft's figures and quotes against the archive",
+        description="Say, for each figure in CLAIM, what the archive states for it "
+        "(the same, a different figure, passages that disagree, or nothing "
+        "comparable) and where; check what CLAIM says someone said against the "
+        "passages attributed to them; then quote the passages that decide it. "
+        "A draft of several sentences is checked sentence by sentence (those with "
+        "a figure, a date or a quote). newsbot quotes, it writes nothing.",
     )
-    fc.add_argument("claim", metavar="CLAIM", help="the sentence to check, in quotes")
+    fc.add_argument(
+        "claim",
+        metavar="CLAIM",
+        help='the sentence or draft to check, in quotes; "-" reads it from stdin',
+    )
     fc.add_argument(
         "--top",
         type=_positive,
@@ -241,16 +247,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_factcheck(args: argparse.Namespace) -> int:
-    from bot.terminal import render_factcheck
-    from index.factcheck.check import factcheck
-    from index.models import factcheck_dict
+    from bot.terminal import render_draft
+    from index.factcheck.draft import check_draft
+    from index.models import draft_dict, factcheck_dict
 
+    text = sys.stdin.read() if args.claim == "-" else args.claim
+    if not text.strip():
+        raise NewsbotError("Nothing to check: give a claim or a draft (or - to read stdin).")
     searcher = _searcher(_settings(args))
-    result = factcheck(searcher, args.claim, top=args.top)
+    draft = check_draft(searcher, text, top=args.top)
+    single = len(draft.claims) == 1 and not draft.unchecked
     if args.json:
-        print(json.dumps(factcheck_dict(result), ensure_ascii=False, indent=2))
+        data = factcheck_dict(draft.claims[0]) if single else draft_dict(draft)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(render_factcheck(result))
+        print(render_draft(draft))
     return 0
 
 

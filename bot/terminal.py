@@ -10,7 +10,8 @@ import textwrap
 from typing import TextIO
 
 from bot.citation import citation_parts
-from index.models import Answer, Article, FactCheck, Hit
+from bot.verdicts import lines as verdict_lines
+from index.models import Answer, Article, Draft, FactCheck, Hit
 
 BOLD, RESET = "\033[1m", "\033[0m"
 
@@ -87,16 +88,29 @@ def render_answer(answer: Answer, stream: TextIO = sys.stdout) -> str:
 
 
 MARKS = {"match": "✓ same", "conflict": "✗ differs", "absent": "· not stated"}
+VERDICT_MARKS = {
+    "match": "✓",
+    "conflict": "✗",
+    "disputed": "?",
+    "absent": "·",
+    "other_speaker": "✗",
+}
 
 
 def render_factcheck(fact: FactCheck, stream: TextIO = sys.stdout) -> str:
+    """The verdict per figure (and quote) first, then the passages that decide it."""
     width = shutil.get_terminal_size((100, 24)).columns
     color = use_color(stream)
     lines = [f"Claim: “{fact.claim.strip()}”"]
-    if fact.figures:
-        lines.append("Figures in the claim: " + ", ".join(f.text for f in fact.figures))
-    else:
+    if not fact.figures and not fact.quotes:
         lines.append("No figures in the claim: these are the passages that best match it.")
+    wrap = max(40, min(width, 100)) - 2
+    for status, line in verdict_lines(fact):
+        lines.append(
+            textwrap.fill(
+                line, wrap, initial_indent=f"{VERDICT_MARKS[status]} ", subsequent_indent="  "
+            )
+        )
     if not fact.passages:
         lines.append("\nNo passage in the archive speaks to this claim.")
         return "\n".join(lines)
@@ -111,3 +125,24 @@ def render_factcheck(fact: FactCheck, stream: TextIO = sys.stdout) -> str:
             )
             lines.append(f"     {MARKS[check.status]}: {check.claim_figure.text}{said}")
     return "\n".join(lines)
+
+
+def render_draft(draft: Draft, stream: TextIO = sys.stdout) -> str:
+    """Each checked sentence of a draft, in order, as `render_factcheck` shows one claim."""
+    if len(draft.claims) == 1 and not draft.unchecked:
+        return render_factcheck(draft.claims[0], stream)
+    rule = "─" * 40
+    parts = [
+        f"{rule}\n[{i}/{len(draft.claims)}] {render_factcheck(claim, stream)}"
+        for i, claim in enumerate(draft.claims, 1)
+    ]
+    if draft.more:
+        parts.append(f"{rule}\n{draft.more} more sentences to check: paste them separately.")
+    if draft.unchecked:
+        skipped = "; ".join(f"“{_short(s)}”" for s in draft.unchecked)
+        parts.append(f"{rule}\nNothing to check (no figure, date or quote) in: {skipped}")
+    return "\n\n".join(parts)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -113,6 +113,8 @@ class Check:
     claim_figure: Figure
     status: str  # "match" | "conflict" | "absent"
     passage_figure: Figure | None = None
+    hedged: bool = False  # the passage states it as a proposal or possibility ("offered")
+    shared: int = 0  # how many of the claim's words the passage figure's sentence holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +125,64 @@ class CheckedHit:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """What one of the passages shown states for a claim figure."""
+
+    rank: int  # the passage's rank in FactCheck.passages
+    figure: Figure  # the passage's figure for the same thing
+    hedged: bool = False  # a proposal or possibility ("would go back on Feb. 22")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the archive says about one claim figure, all passages shown taken together.
+
+    `match`/`conflict`: the passages that decide agree on one value, equal to the claim's
+    or not (hedged passages count only when no firm one decides); `disputed`: they state
+    different values, `deciding` the newest when dates are known; `absent`: none states a
+    comparable figure. `others` are the passages stating a value other than `deciding`'s."""
+
+    claim_figure: Figure
+    status: str  # "match" | "conflict" | "disputed" | "absent"
+    deciding: Evidence | None = None
+    others: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCheck:
+    """A claim that someone said something, against the passages attributed to them.
+
+    `match`: a passage attributed to the speaker has the claim's words (a direct quote
+    word for word); `conflict`: the archive quotes the speaker with different words
+    (`passage_words`); `other_speaker`: the words are in the archive, attributed to
+    `passage_speaker`; `absent`: no passage shown attributes such words to anyone."""
+
+    speaker: str  # as the claim names them
+    words: str  # what the claim says they said
+    direct: bool  # the claim puts the words in quotation marks
+    status: str  # "match" | "conflict" | "other_speaker" | "absent"
+    rank: int | None = None
+    passage_words: str | None = None  # the archive's sentence
+    passage_speaker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FactCheck:
     claim: str
     figures: tuple[Figure, ...]
     passages: tuple[CheckedHit, ...]
+    verdicts: tuple[Verdict, ...] = ()  # one per claim figure, in the claim's order
+    quotes: tuple[QuoteCheck, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """Several sentences checked one by one: each that carries a figure, a date or a quote."""
+
+    text: str
+    claims: tuple[FactCheck, ...]
+    unchecked: tuple[str, ...] = ()  # sentences with nothing to check
+    more: int = 0  # sentences left unchecked past the limit
 
 
 def article_dict(article: Article) -> dict:
@@ -164,11 +220,41 @@ def figure_dict(figure: Figure) -> dict:
     return {"text": figure.text, "kind": figure.kind, "value": figure.value, "unit": figure.unit}
 
 
+def evidence_dict(e: Evidence | None) -> dict | None:
+    if e is None:
+        return None
+    return {"rank": e.rank, "passage_figure": e.figure.text, "hedged": e.hedged}
+
+
 def factcheck_dict(check: FactCheck) -> dict:
     """The `factcheck --json` shape (documented in the README)."""
     return {
         "claim": check.claim,
         "figures": [figure_dict(f) for f in check.figures],
+        "verdicts": [
+            {
+                "claim_figure": v.claim_figure.text,
+                "status": v.status,
+                **(
+                    evidence_dict(v.deciding)
+                    or {"rank": None, "passage_figure": None, "hedged": False}
+                ),
+                "others": [evidence_dict(e) for e in v.others],
+            }
+            for v in check.verdicts
+        ],
+        "quotes": [
+            {
+                "speaker": q.speaker,
+                "words": q.words,
+                "direct": q.direct,
+                "status": q.status,
+                "rank": q.rank,
+                "passage_words": q.passage_words,
+                "passage_speaker": q.passage_speaker,
+            }
+            for q in check.quotes
+        ],
         "passages": [
             {
                 **hit_dict(p.hit),
@@ -184,4 +270,14 @@ def factcheck_dict(check: FactCheck) -> dict:
             }
             for p in check.passages
         ],
+    }
+
+
+def draft_dict(draft: Draft) -> dict:
+    """The `factcheck --json` shape for several sentences: one factcheck per sentence."""
+    return {
+        "draft": draft.text,
+        "claims": [factcheck_dict(c) for c in draft.claims],
+        "unchecked": list(draft.unchecked),
+        "more": draft.more,
     }

@@ -50,4 +50,10 @@ def settings(corpus, tmp_path) -> IndexSettings:
 
 
 # the loopback Slack stand-ins and the bot running against them
-from tests.slack_fixtures import bot, bot_settings, fake_slack, http_bot  # noqa: E402, F401
+from tests.slack_fixtures import (  # noqa: E402, F401
+    bot,
+    bot_settings,
+    fake_slack,
+    http_bot,
+    socket_link,
+)

@@ -96,19 +96,40 @@ class HttpBot:
         self.thread.join(10)
 
 
+class SocketLink:
+    """One Socket Mode connection, shared by a test module's tests: connecting and closing
+    a handler costs seconds (the SDK's receive timeout), while the app behind it is swapped
+    for each test's own (`handler.app`), so every test still gets a fresh app and state."""
+
+    def __init__(self) -> None:
+        from slack_bolt import App
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from slack_sdk import WebClient
+
+        self.fake = FakeSlack()  # answers apps.connections.open for this link
+        self.ws = FakeSocketMode()
+        self.fake.ws_url = self.ws.url
+        idle = App(client=WebClient(token=BOT_TOKEN, base_url=self.fake.api_url))
+        self.handler = SocketModeHandler(idle, APP_TOKEN)
+        self.handler.connect()
+        assert self.ws.connected.wait(15)
+
+    def close(self) -> None:
+        self.handler.close()
+        self.ws.close()
+        self.fake.close()
+
+
 class SocketBot:
     mode = "socket"
 
-    def __init__(self, fake, settings, searcher, state):
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+    def __init__(self, fake, settings, searcher, state, link: SocketLink | None = None):
         self.fake, self.state, self.searcher = fake, state, searcher
-        self.ws = FakeSocketMode()
-        fake.ws_url = self.ws.url
+        self.own_link = link is None
+        self.link = link or SocketLink()
+        self.ws = self.link.ws
         self.app = build_app(settings, searcher, state)
-        self.handler = SocketModeHandler(self.app, settings.app_token.reveal())
-        self.handler.connect()
-        assert self.ws.connected.wait(15)
+        self.link.handler.app = self.app  # envelopes from now on reach this test's app
 
     def _send(self, kind, payload, **kw) -> Delivery:
         envelope_id = self.ws.send(kind, payload, **kw)
@@ -125,8 +146,8 @@ class SocketBot:
         return self._send("interactive", payload)
 
     def close(self):
-        self.handler.close()
-        self.ws.close()
+        if self.own_link:
+            self.link.close()
 
 
 @contextmanager
@@ -153,11 +174,23 @@ def bot_settings(fake_slack, tmp_path):
     return load_settings(slack_env(fake_slack, tmp_path), dotenv=None)
 
 
+@pytest.fixture(scope="module")
+def socket_link():
+    """The module's one Socket Mode connection (see SocketLink)."""
+    link = SocketLink()
+    yield link
+    link.close()
+
+
 @pytest.fixture(params=["http", "socket"])
 def bot(request, fake_slack, bot_settings, seed_searcher):
     """The bot running in each mode in turn, over the seed corpus."""
-    kind = HttpBot if request.param == "http" else SocketBot
-    with serving(kind, fake_slack, bot_settings, seed_searcher) as running:
+    if request.param == "http":
+        with serving(HttpBot, fake_slack, bot_settings, seed_searcher) as running:
+            yield running
+        return
+    link = request.getfixturevalue("socket_link")
+    with serving(SocketBot, fake_slack, bot_settings, seed_searcher, link=link) as running:
         yield running
 
 

@@ -342,9 +342,10 @@ def test_factcheck_command_shows_figures_and_speaker_privately(bot):
     assert (
         "Fact-check of “The Chicago Teachers Union has 30,000 members” · only you can see" in text
     )
-    assert "Figures in the claim: *30,000 members*" in text
+    verdict = "⚠️ The archive says 25,000 members, not 30,000 members — passage 1: CBS"
+    assert body["text"].startswith(verdict) and verdict in sections(body)[0]
     assert "⚠️ 30,000 members → passage: *25,000 members*" in text
-    assert "*25,000 members*" in sections(body)[0]  # the passage's figure, emphasised
+    assert "*25,000 members*" in sections(body)[1]  # the passage's figure, emphasised
     assert_valid_message(body)
     click(bot, body, ACTION_SHARE, "fcshare")
     shared = [c.body for c in bot.fake.wait_for("respond", 3) if c.path == "/respond/fcshare"]

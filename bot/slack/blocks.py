@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.citation import citation_parts
 from bot.slack.mrkdwn import escape
-from index.models import Answer, Article, CheckedHit, FactCheck, Hit
+from index.models import Answer, Article, Draft, FactCheck, Hit
 from index.text.analysis import sentences as split_sentences
 
 MAX_BLOCKS = 50
@@ -224,64 +224,18 @@ def fallback(hits: Sequence[Hit]) -> str:
     )
 
 
-MARKS = {"match": "✅", "conflict": "⚠️", "absent": "·"}
-
-
-def check_line(checked: CheckedHit) -> str:
-    """ "✅ 1,500 staff members · ⚠️ 30,000 members → passage: *25,000 members*" as mrkdwn."""
-    parts = []
-    for check in checked.checks:
-        claim = escape(shorten(check.claim_figure.text, 80))
-        mark = MARKS[check.status]
-        if check.status == "conflict":
-            passage = escape(shorten(check.passage_figure.text, 80))
-            parts.append(f"{mark} {claim} → passage: *{passage}*")
-        elif check.status == "match":
-            parts.append(f"{mark} {claim}")
-        else:
-            parts.append(f"{mark} {claim}: not in this passage")
-    return "   ".join(parts)
-
-
 def factcheck_message(
-    fact: FactCheck, question_id: int, *, shareable: bool = False, heading: str | None = None
+    fact: FactCheck | Draft,
+    question_id: int,
+    *,
+    shareable: bool = False,
+    heading: str | None = None,
 ) -> dict:
-    """The passages that speak to a claim, each with its figures checked and its speaker."""
-    blocks: list[dict] = [_context(heading or f"Fact-check of {echo(fact.claim)}")]
-    if fact.figures:
-        figures = ", ".join(f"*{escape(shorten(f.text, 60))}*" for f in fact.figures[:20])
-        blocks.append(
-            _context(f"Figures in the claim: {figures}. ✅ same · ⚠️ differs · · not stated")
-        )
-    else:
-        blocks.append(
-            _context("No figures in the claim: these are the passages that best match it.")
-        )
-    if not fact.passages:
-        blocks.append(_section(":mag: No passage in the archive speaks to this claim."))
-        return {"blocks": blocks, "text": "No passage in the archive speaks to this claim."}
-    for checked in fact.passages:
-        if len(blocks) + 5 > MAX_BLOCKS:
-            break
-        hit = checked.hit
-        blocks.append(_section(quoted(hit)))
-        blocks.append(_context(citation(hit.article, hit.passage.number, checked.attribution)))
-        if checked.checks:
-            blocks.append(_context(check_line(checked)))
-        blocks.append(_vote_buttons(hit, question_id))
-    if shareable:
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": "answer-controls",
-                "elements": [
-                    _button(
-                        "Post to channel", ACTION_SHARE, {"q": question_id, "o": 0}, style="primary"
-                    )
-                ],
-            }
-        )
-    return {"blocks": blocks, "text": fallback([c.hit for c in fact.passages])}
+    """A fact-check as a message (`bot.slack.factcheck_blocks`, which builds on this
+    module's pieces)."""
+    from bot.slack.factcheck_blocks import factcheck_message as render
+
+    return render(fact, question_id, shareable=shareable, heading=heading)
 
 
 def text_message(text: str, context: str | None = None) -> dict:

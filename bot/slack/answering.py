@@ -1,0 +1,140 @@
+"""What every Slack listener shares: the app's dependencies (`Newsbot`), replying through a
+request's response_url, failures told to the asker, and the Web API client's retries.
+
+Listeners reach their `Newsbot` as `context["newsbot"]` (set by a middleware in
+`bot.slack.app.build_app`), so they stay plain module-level functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.client import RemoteDisconnected
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
+
+from bot.config import Settings
+from bot.slack import blocks
+from bot.slack.feedback import State
+from index.retrieval.search import Searcher
+
+TOP = 3  # passages per answer
+SORRY = "Sorry, I couldn't answer that just now. Please try again in a minute."
+HELP = (
+    "*Ask newsbot about our own reporting.* It answers with passages quoted from our "
+    "articles, each with its citation, and never writes text of its own.\n"
+    "• Mention me in a channel: `@newsbot when do K-5 students return?` (I answer in a "
+    "thread)\n"
+    "• Send me a direct message with your question\n"
+    "• `/ask <question>`: an answer only you see, with a button to post it\n"
+    "• `/factcheck <claim or draft>`: what the archive says of each figure and quote "
+    "(✅ same, ⚠️ differs, ↔️ disputed, ➖ not stated), and the passages that decide it\n"
+    "• *Fact-check this message* (a message's ⋯ menu): the same, for any message\n"
+    "• `/newsbot sources`: the articles I can quote"
+)
+log = logging.getLogger("newsbot.slack")
+
+
+class Recent:
+    """Keys seen in the last `ttl` seconds (thread-safe): event ids, channel + ts."""
+
+    def __init__(self, ttl: float = 3600, limit: int = 100_000) -> None:
+        self.ttl, self.limit = ttl, limit
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, *keys: str) -> bool:
+        """True (and remember them) if none of `keys` was seen; False for a repeat."""
+        now = time.monotonic()
+        with self._lock:
+            while self._seen and (
+                next(iter(self._seen.values())) < now - self.ttl or len(self._seen) > self.limit
+            ):
+                self._seen.popitem(last=False)
+            if any(k in self._seen for k in keys):
+                return False
+            for k in keys:
+                self._seen[k] = now
+            return True
+
+
+def retry_handlers() -> list:
+    """What is worth retrying: rate limits (after Retry-After), 5xx, lost connections and
+    timeouts. A call Slack carried out but didn't confirm in time is retried too: a rare
+    duplicate beats a lost answer."""
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=5),
+        ServerErrorRetryHandler(max_retry_count=3),
+        ConnectionErrorRetryHandler(
+            max_retry_count=3,
+            error_types=[URLError, ConnectionResetError, RemoteDisconnected, TimeoutError],
+        ),
+    ]
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client for SLACK_API_URL, retried (see retry_handlers)."""
+    return WebClient(
+        token=settings.bot_token.reveal() if settings.bot_token else None,
+        base_url=settings.slack_api_url,
+        timeout=settings.slack_timeout,
+        retry_handlers=retry_handlers(),
+    )
+
+
+@dataclass
+class Newsbot:
+    """One app's dependencies and the replies every listener uses."""
+
+    settings: Settings
+    searcher: Searcher
+    state: State
+    recent: Recent = field(default_factory=Recent)
+
+    def reply(self, body: dict, **message) -> None:
+        """Post to the request's response_url, retried like the Web API; raise when Slack
+        still refuses it."""
+        url = body.get("response_url")
+        if not url:
+            raise RuntimeError("the request has no response_url")
+        response = WebhookClient(
+            url, timeout=self.settings.slack_timeout, retry_handlers=retry_handlers()
+        ).send_dict(message)
+        if response.status_code != 200:
+            raise RuntimeError(f"response_url answered {response.status_code}")
+
+    def private(self, body: dict, message: dict) -> None:
+        """A message only the requester sees, beside (not replacing) the one clicked."""
+        self.reply(body, response_type="ephemeral", replace_original=False, **message)
+
+    def answering(self, body: dict, what: str, text: str | None, work: Callable) -> None:
+        """Run `work`; if it fails, log it with the question and tell the asker."""
+        try:
+            work()
+        except Exception:
+            log.exception(
+                "failed to answer %s from %s: question %r",
+                what,
+                (body.get("user") or {}).get("id") or body.get("user_id"),
+                text,
+            )
+            try:
+                self.private(body, blocks.text_message(SORRY))
+            except Exception:
+                log.exception("could not tell the asker that %s failed", what)
+
+
+def newsbot(context: dict) -> Newsbot:
+    """The listener's `Newsbot`, as the app's middleware put it in Bolt's context."""
+    return context["newsbot"]

@@ -1,0 +1,83 @@
+"""Listeners for slash commands: `/ask`, `/factcheck`, `/newsbot help | sources`.
+
+Each acknowledges first, then answers privately through the response_url; an empty
+command gets its usage, a failure is logged with the text and told to the asker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.slack import blocks
+from bot.slack.answering import HELP, TOP, Newsbot, newsbot
+from bot.slack.mrkdwn import clean_incoming
+from index.factcheck.draft import check_draft
+
+ASK_USAGE = "Type your question after the command: `/ask when do K-5 students return?`"
+FACTCHECK_USAGE = (
+    "Paste the sentence (or the sentences of a draft) to check after the command: "
+    "`/factcheck The union has 30,000 members`"
+)
+
+
+def on_ask(ack: Callable, body: dict, context: dict) -> None:
+    ack()
+    answer_privately(newsbot(context), body, "ask", ASK_USAGE, render_answer)
+
+
+def on_factcheck(ack: Callable, body: dict, context: dict) -> None:
+    ack()
+    answer_privately(newsbot(context), body, "factcheck", FACTCHECK_USAGE, render_factcheck)
+
+
+def on_newsbot(ack: Callable, body: dict, context: dict) -> None:
+    ack()
+    bot = newsbot(context)
+    word = clean_incoming(body.get("text", "")).lower()
+    message = sources(bot) if word == "sources" else blocks.text_message(HELP)
+    bot.answering(body, "/newsbot", word, lambda: bot.private(body, message))
+
+
+def answer_privately(bot: Newsbot, body: dict, surface: str, usage: str, render) -> None:
+    """A command's answer only its asker sees: usage help when the text is empty, else
+    `render(bot, text, question_id)`; failures logged with the text and told."""
+    text = clean_incoming(body.get("text", ""))
+
+    def work():
+        if not text:
+            return bot.private(body, blocks.text_message(usage))
+        qid = bot.state.remember(text, body.get("user_id"), body.get("channel_id"), surface)
+        bot.private(body, render(bot, text, qid))
+
+    bot.answering(body, f"/{surface}", text, work)
+
+
+def render_answer(bot: Newsbot, question: str, qid: int) -> dict:
+    answer = bot.searcher.ask(question, top=TOP)
+    return blocks.answer_message(
+        answer,
+        qid,
+        shareable=not answer.no_answer,
+        heading=f"You asked {blocks.echo(question)} · only you can see this",
+    )
+
+
+def render_factcheck(bot: Newsbot, claim: str, qid: int) -> dict:
+    return blocks.factcheck_message(
+        check_draft(bot.searcher, claim, top=TOP),
+        qid,
+        shareable=True,
+        heading=f"Fact-check of {blocks.echo(claim)} · only you can see this",
+    )
+
+
+def sources(bot: Newsbot) -> dict:
+    """The indexed articles, newest first, with their passage counts."""
+    import numpy as np
+
+    searcher = getattr(bot.searcher, "current", bot.searcher)  # one index, even mid-swap
+    index = searcher.index
+    counts = np.bincount(np.asarray(index.passage_article), minlength=index.n_articles)
+    articles = [(a, int(n)) for a, n in zip(searcher.sources(), counts, strict=True)]
+    articles.sort(key=lambda item: item[0].published or "", reverse=True)
+    return blocks.sources_message(articles[:200], len(articles))
