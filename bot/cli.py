@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "question",
         metavar="QUESTION",
-        help='the question, in quotes; "-" reads one question per line from stdin',
+        help='the question, in quotes; "-" reads one question per line from stdin. Filters '
+        "anywhere in it: after:2021-02-01, before:2021-03-01, source:CBS, section:Education, "
+        "newest (newer articles first)",
     )
     ask.add_argument(
         "--top",
@@ -228,6 +230,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 print(f"Q: {question.strip()}\n\n{render_answer(answer)}\n", flush=True)
         return 0
     answer = searcher.ask(args.question, top=args.top)
+    if answer.notice and not args.json:
+        _say(f"newsbot: {answer.notice}")
+        return EXIT_ERROR
     if args.json:
         print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=2))
     else:
@@ -371,6 +376,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         return 0
     for article, n in zip(articles, counts, strict=True):
         date = article.published or "date unknown"
+        if article.updated:
+            date += f", updated {article.updated}"
         print(f"{article.id}  ({date}, {int(n)} passages)\n    {article.title}")
     print(f"\n{len(articles):,} articles, {int(counts.sum()):,} passages.")
     return 0

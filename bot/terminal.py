@@ -77,6 +77,8 @@ def _shift(text: str, lines: list[str], spans: tuple[tuple[int, int], ...]):
 def render_answer(answer: Answer, stream: TextIO = sys.stdout) -> str:
     width = shutil.get_terminal_size((100, 24)).columns
     color = use_color(stream)
+    if answer.notice:  # a filter that can't be read or matches nothing
+        return answer.notice
     if answer.no_answer:
         return (
             "No passage in the archive answers this.\n"

@@ -113,6 +113,9 @@ class Answer:
     terms: tuple[str, ...] = field(default=())  # the analysed question
     missing: tuple[str, ...] = ()  # the question's words no article uses, as typed
     confidence: str | None = None  # "high" | "low" (issue 10 grades it); None when no_answer
+    notice: str | None = (
+        None  # instead of an answer: a filter that can't be read or matches nothing
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,7 @@ def answer_dict(answer: Answer) -> dict:
         "question": answer.question,
         "no_answer": answer.no_answer,
         "answers": [hit_dict(hit) for hit in answer.hits],
+        **({"notice": answer.notice} if answer.notice else {}),  # a filter's problem
     }
 
 

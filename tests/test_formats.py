@@ -257,3 +257,22 @@ def test_every_format_indexed_with_headline_byline_date_and_url(tmp_path, capsys
         "school board",
         "buses",
     ]
+
+
+def test_dates_in_citations_sources_and_factcheck(tmp_path, capsys):
+    args = ["--corpus", str(FORMATS), "--index", str(tmp_path / "index")]
+    assert main(["ask", "when did the lakefront path reopen after storm repairs?", *args]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # the citation is wrapped
+    assert (
+        "— Lakefront path reopens after storm repairs · Lakeshore Ledger · "
+        "2021-02-22 (updated 2021-02-23) · paragraph 1 of 3"
+    ) in out
+    assert "https://ledger.example.org/2021/02/22/lakefront-path/" in out
+    assert main(["sources", *args]) == 0
+    out = capsys.readouterr().out
+    assert "page  (2021-02-22, updated 2021-02-23, 3 passages)" in out
+    assert "story.nitf  (2021-02-14, 3 passages)" in out
+    assert main(["factcheck", "The seawall repairs cost $2.4 million", *args]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "2021-02-22 (updated 2021-02-23) · paragraph 3 of 3" in out
+    assert "✓ same: $2.4 million" in out

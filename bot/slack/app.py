@@ -55,7 +55,9 @@ HELP = (
     "• `/ask <question>`: an answer only you see, with a button to post it\n"
     "• `/factcheck <claim>`: the passages that speak to a claim, its figures checked "
     "against theirs (✅ same, ⚠️ differs, · not stated) and who said it\n"
-    "• `/newsbot sources`: the articles I can quote"
+    "• `/newsbot sources`: the articles I can quote\n"
+    "• Filters in any question: `after:2021-02-01`, `before:2021-03`, `source:CBS`, "
+    "`section:Education`, and `newest` to put newer articles first"
 )
 log = logging.getLogger("newsbot.slack")
 
