@@ -117,9 +117,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     iverify.set_defaults(run=cmd_index_verify)
     iadd = isub.add_parser(
-        "add", parents=[common], help="index new article files without a full rebuild"
+        "add",
+        parents=[common],
+        help="index new article files, or a feed, sitemap or page by URL, without a rebuild",
+        description="Index new article files or folders, or fetch an http(s) URL (an RSS or "
+        "Atom feed, a WordPress export, a sitemap or a page) and index what is new in it. "
+        "Fetches time out after NEWSBOT_FETCH_TIMEOUT seconds and stop at "
+        "NEWSBOT_FETCH_MAX_MB; items already indexed (by URL) are not added again.",
     )
-    iadd.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    iadd.add_argument(
+        "paths", nargs="+", metavar="PATH|URL", help="article files or folders, or http(s) URLs"
+    )
     iadd.set_defaults(run=cmd_index_add)
 
     sources = sub.add_parser("sources", parents=[common], help="list the indexed articles")
@@ -272,17 +280,38 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 def cmd_index_add(args: argparse.Namespace) -> int:
     from index.errors import CorpusError
-    from index.models import Problem
-    from index.storage import build, store
     from index.storage.freshness import open_index
 
     settings = _settings(args)
-    for path in args.paths:
+    urls = [p for p in args.paths if p.lower().startswith(("http://", "https://"))]
+    paths = [p for p in args.paths if p not in urls]
+    for path in paths:
         if not Path(path).exists():
             raise CorpusError(f"{path} does not exist: nothing was added.")
     open_index(settings.index, _say, _progress(), _warn_problems)
+    if urls:
+        _add_urls(settings, urls)
+    return _add_files(settings, paths) if paths else 0
+
+
+def _add_urls(settings: Settings, urls: list[str]) -> None:
+    from index.live import add_urls
+
+    report, problems = add_urls(settings.index, urls, settings.fetch_limits, _progress())
+    if report is None:
+        _warn_problems(problems)
+        print("Nothing new to add: every item at the URL(s) given is already indexed.")
+        return
+    _warn_problems(report.problems)
+    print(_summary(report, settings).replace(" from 1 file(s)", f" from {len(urls)} URL(s)"))
+
+
+def _add_files(settings: Settings, paths: list[str]) -> int:
+    from index.models import Problem
+    from index.storage import build, store
+
     problems: list[Problem] = []
-    files = build.sources(settings.index, map(Path, args.paths), problems)
+    files = build.sources(settings.index, map(Path, paths), problems)
     with store.locked(settings.index.index_dir):
         base = store.load(settings.index.index_dir)
         known = base.meta["files"]
