@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from bot.config import Settings, load_settings
 from index.errors import NewsbotError
@@ -194,22 +195,29 @@ def _warn_problems(problems: Sequence) -> None:
         _say(f"warning: … and {len(problems) - len(shown)} more")
 
 
-def _progress() -> Callable[[int, int], None] | None:
-    if not sys.stderr.isatty():
-        return None
+PROGRESS_BYTES = 2_000_000  # builds smaller than this finish before a bar would help
+LOG_STEP = 10  # percent between progress lines when stderr is not a terminal
+
+
+def _progress(stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """Build progress on stderr: a bar redrawn in place on a terminal; otherwise (a log,
+    a CI job, systemd) one line each LOG_STEP percent. Small builds show nothing."""
+    stream = stream or sys.stderr
+    tty = stream.isatty()
+    logged = [-1]
 
     def show(done: int, total: int) -> None:
-        if total < 2_000_000:
+        if total < PROGRESS_BYTES:
             return
-        pct = 100 * done // total
-        bar = "#" * (pct // 4)
-        end = "\n" if done >= total else ""
-        print(
-            f"\rIndexing [{bar:<25}] {pct:3d}%  {done / 1e6:,.1f} of {total / 1e6:,.1f} MB",
-            end=end,
-            file=sys.stderr,
-            flush=True,
-        )
+        pct = min(100, 100 * done // total)
+        figures = f"{done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
+        if tty:
+            bar = "#" * (pct // 4)
+            end = "\n" if done >= total else ""
+            print(f"\rIndexing [{bar:<25}] {pct:3d}%  {figures}", end=end, file=stream, flush=True)
+        elif pct // LOG_STEP > logged[0]:
+            logged[0] = pct // LOG_STEP
+            print(f"Indexing: {pct}% ({figures})", file=stream, flush=True)
 
     return show
 

@@ -187,9 +187,10 @@ class LiveSearcher:
         try:
             with store.locked(self.settings.index_dir):
                 if added:
-                    report = build.add(self.settings, store.load(self.settings.index_dir), added)
+                    base = store.load(self.settings.index_dir)
+                    report = build.add(self.settings, base, added, _log_progress())
                 else:
-                    report = build.build(self.settings)
+                    report = build.build(self.settings, _log_progress())
                 for problem in report.problems[:50]:
                     log.warning("skipped: %s", problem)
                 fresh = Searcher(
@@ -214,6 +215,19 @@ class LiveSearcher:
         )
         if self.on_swap is not None:
             self.on_swap(fresh)
+
+
+def _log_progress(step: int = 10, least: int = 2_000_000) -> build.Progress:
+    """A long background build's progress as a log line each `step` percent."""
+    logged = [-1]
+
+    def show(done: int, total: int) -> None:
+        pct = min(100, 100 * done // max(total, 1))
+        if total >= least and pct // step > logged[0]:
+            logged[0] = pct // step
+            log.info("indexing: %d%% (%.1f of %.1f MB)", pct, done / 1e6, total / 1e6)
+
+    return show
 
 
 # ------------------------------------------------------------------ adding from the web

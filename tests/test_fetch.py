@@ -1,6 +1,7 @@
 """`newsbot index add URL` and feed following, against files served on loopback."""
 
 import functools
+import io
 import json
 import shutil
 import socket
@@ -195,3 +196,32 @@ def test_feed_settings(tmp_path):
     assert settings.feed_seconds == 60
     with pytest.raises(ConfigError, match=r"NEWSBOT_FEEDS: 'ftp://x' is not an http\(s\) URL\."):
         load_settings({"NEWSBOT_FEEDS": "ftp://x"}, dotenv=None)
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_log_lines_elsewhere():
+    from bot.cli import _progress
+
+    log = io.StringIO()
+    show = _progress(log)
+    for done in range(0, 40_000_001, 1_000_000):
+        show(done, 40_000_000)
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "Indexing: 0% (0.0 of 40.0 MB)"
+    assert lines[5] == "Indexing: 50% (20.0 of 40.0 MB)"
+    assert lines[-1] == "Indexing: 100% (40.0 of 40.0 MB)" and len(lines) == 11
+    terminal = Terminal()
+    bar = _progress(terminal)
+    bar(20_000_000, 40_000_000)
+    bar(40_000_000, 40_000_000)
+    assert terminal.getvalue() == (
+        "\rIndexing [############             ]  50%  20.0 of 40.0 MB"
+        "\rIndexing [#########################] 100%  40.0 of 40.0 MB\n"
+    )
+    small = io.StringIO()
+    _progress(small)(500, 1000)  # a small build finishes before a bar would help
+    assert small.getvalue() == ""
