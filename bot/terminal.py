@@ -74,7 +74,8 @@ def _shift(text: str, lines: list[str], spans: tuple[tuple[int, int], ...]):
     return tuple(shifted)
 
 
-def render_answer(answer: Answer, stream: TextIO = sys.stdout) -> str:
+def render_answer(answer: Answer, stream: TextIO | None = None) -> str:
+    stream = stream or sys.stdout  # at call time: a default bound at import goes stale
     width = shutil.get_terminal_size((100, 24)).columns
     color = use_color(stream)
     if answer.notice:  # a filter that can't be read or matches nothing
@@ -91,7 +92,8 @@ def render_answer(answer: Answer, stream: TextIO = sys.stdout) -> str:
 MARKS = {"match": "✓ same", "conflict": "✗ differs", "absent": "· not stated"}
 
 
-def render_factcheck(fact: FactCheck, stream: TextIO = sys.stdout) -> str:
+def render_factcheck(fact: FactCheck, stream: TextIO | None = None) -> str:
+    stream = stream or sys.stdout
     width = shutil.get_terminal_size((100, 24)).columns
     color = use_color(stream)
     lines = [f"Claim: “{fact.claim.strip()}”"]

@@ -1,16 +1,18 @@
 """Articles from the web: a feed, a sitemap or a page fetched over HTTP(S).
 
-Every fetch has a timeout and a size limit, follows redirects only to http(s) URLs,
-and fails with one sentence (FetchError). What comes back is read by its content
-(index/ingest/formats): a feed or a WordPress export gives one article per item, a
-page one article, a sitemap (`<urlset>`, or a `<sitemapindex>` of them) the pages it
-lists, fetched one by one (at most `max_pages`). Each article's id is its URL (a feed
-item's link, else its guid), so fetching again finds what is already indexed: items
-whose id is in `known` are not fetched or returned again.
+Every fetch has a timeout (per read, and six of them for the whole body) and a size
+limit, follows redirects only to http(s) URLs, and fails with one sentence
+(FetchError). What comes back is read by its content (index/ingest/formats): a feed
+or a WordPress export gives one article per item, a page one article, a sitemap
+(`<urlset>`, or a `<sitemapindex>` of them) the pages it lists, fetched one by one (at
+most `max_pages`). Each article's id is its URL (a feed item's link, else its guid),
+so fetching again finds what is already indexed: items whose id is in `known` are not
+fetched or returned again.
 """
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Container
@@ -23,6 +25,7 @@ from index.ingest.formats.xmlsafe import BadXML, UnsafeXML, local, parse
 from index.models import ArticleText, Problem
 
 USER_AGENT = "newsbot/0.1 (archive indexer; +https://github.com/)"
+READ_BUDGET = 6  # a whole response may take this many timeouts
 MAX_SITEMAPS = 20  # nested sitemaps followed from one sitemap index
 
 
@@ -63,7 +66,7 @@ def get(url: str, limits: Limits) -> bytes:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > limits.max_bytes:
                 raise FetchError(_too_big(url, limits))
-            data = response.read(limits.max_bytes + 1)
+            data = _read(response, url, limits)
     except urllib.error.HTTPError as err:
         err.close()
         raise FetchError(
@@ -80,6 +83,24 @@ def get(url: str, limits: Limits) -> bytes:
     if len(data) > limits.max_bytes:
         raise FetchError(_too_big(url, limits))
     return data
+
+
+def _read(response, url: str, limits: Limits) -> bytes:
+    """The body, at most max_bytes + 1, within READ_BUDGET timeouts in all (a server
+    dripping a byte at a time must not hold a fetch forever)."""
+    deadline = time.monotonic() + READ_BUDGET * limits.timeout
+    chunks, size = [], 0
+    while size <= limits.max_bytes:
+        chunk = response.read(min(65536, limits.max_bytes + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > deadline:
+            raise FetchError(
+                f"Could not fetch {url}: it took more than {READ_BUDGET * limits.timeout:g} s."
+            )
+    return b"".join(chunks)
 
 
 def _too_big(url: str, limits: Limits) -> str:

@@ -38,6 +38,7 @@ _FILTER = re.compile(
 )
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _NOT_WORD = re.compile(r"[\W_]+")
+MAX_CHARS = 4000  # filters are looked for in a question's start only
 NEWEST_SHARE = 0.5  # `newest` reorders passages scoring at least this share of the best
 
 
@@ -188,7 +189,7 @@ def restrict(index, question: str) -> tuple[str, Filters, np.ndarray | None, str
     """(question without filters, filters, allowed passages or None for all, a notice to
     show instead of an answer or None). The one call `Searcher.ask` makes."""
     try:
-        text, filters = split(question)
+        text, filters = split(question[:MAX_CHARS])
     except FilterError as err:
         return question, Filters(), None, str(err)
     if not filters.restricts:

@@ -1,10 +1,11 @@
 """WordPress exports (WXR: RSS 2.0 with the `wp:`, `content:` and `dc:` namespaces).
 
-Only published posts and pages are articles. Drafts, pending and private posts,
-revisions, attachments, menu items and trashed posts are skipped (silently: an export
-is full of them). Categories become the section (the first one) and, with tags, the
-article's tags. The author is the login's display name from the export's `wp:author`
-list. A published item without text is skipped with a warning naming it.
+Only published posts and pages are articles. Drafts, scheduled, pending, private and
+password-protected posts, revisions, attachments, menu items and trashed posts are
+skipped (silently: an export is full of them). Categories become the section (the
+first one) and, with tags, the article's tags. The author is the login's display name
+from the export's `wp:author` list. A published item without text is skipped with a
+warning naming it.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def read(data: bytes, rel: str, emit: Emit) -> Iterator[ArticleText]:
             continue
         if _value(item, "post_type", WP) not in ARTICLE_TYPES:
             continue
+        if _value(item, "post_password", WP):
+            continue  # password-protected: published to a few readers, not to the archive
         line = lines[number] if number < len(lines) else None
         article = _article(item, stem, rel, site, authors, line)
         if article is None:
