@@ -39,10 +39,11 @@ def read(data: bytes, rel: str, emit: Emit) -> Iterator[ArticleText]:
 
     try:
         html = decode(data)
-        page = extract(html)
-    except ValueError as err:
+    except ValueError as err:  # binary data
         emit(Problem(rel, str(err)))
         return
+    try:
+        page = extract(html)
     except Exception as err:  # a parser bug on hostile markup must not stop the build
         emit(Problem(rel, f"could not parse HTML ({type(err).__name__}); skipped"))
         return
