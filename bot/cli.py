@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from bot.config import Settings, load_settings
 from index.errors import NewsbotError
@@ -63,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "question",
         metavar="QUESTION",
-        help='the question, in quotes; "-" reads one question per line from stdin',
+        help='the question, in quotes; "-" reads one question per line from stdin. Filters '
+        "anywhere in it: after:2021-02-01, before:2021-03-01, source:CBS, section:Education, "
+        "newest (newer articles first)",
     )
     ask.add_argument(
         "--top",
@@ -121,9 +124,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     iverify.set_defaults(run=cmd_index_verify)
     iadd = isub.add_parser(
-        "add", parents=[common], help="index new article files without a full rebuild"
+        "add",
+        parents=[common],
+        help="index new article files, or a feed, sitemap or page by URL, without a rebuild",
+        description="Index new article files or folders, or fetch an http(s) URL (an RSS or "
+        "Atom feed, a WordPress export, a sitemap or a page) and index what is new in it. "
+        "Fetches time out after NEWSBOT_FETCH_TIMEOUT seconds and stop at "
+        "NEWSBOT_FETCH_MAX_MB; items already indexed (by URL) are not added again.",
     )
-    iadd.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    iadd.add_argument(
+        "paths", nargs="+", metavar="PATH|URL", help="article files or folders, or http(s) URLs"
+    )
     iadd.set_defaults(run=cmd_index_add)
 
     sources = sub.add_parser("sources", parents=[common], help="list the indexed articles")
@@ -190,22 +201,29 @@ def _warn_problems(problems: Sequence) -> None:
         _say(f"warning: … and {len(problems) - len(shown)} more")
 
 
-def _progress() -> Callable[[int, int], None] | None:
-    if not sys.stderr.isatty():
-        return None
+PROGRESS_BYTES = 2_000_000  # builds smaller than this finish before a bar would help
+LOG_STEP = 10  # percent between progress lines when stderr is not a terminal
+
+
+def _progress(stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """Build progress on stderr: a bar redrawn in place on a terminal; otherwise (a log,
+    a CI job, systemd) one line each LOG_STEP percent. Small builds show nothing."""
+    stream = stream or sys.stderr
+    tty = stream.isatty()
+    logged = [-1]
 
     def show(done: int, total: int) -> None:
-        if total < 2_000_000:
+        if total < PROGRESS_BYTES:
             return
-        pct = 100 * done // total
-        bar = "#" * (pct // 4)
-        end = "\n" if done >= total else ""
-        print(
-            f"\rIndexing [{bar:<25}] {pct:3d}%  {done / 1e6:,.1f} of {total / 1e6:,.1f} MB",
-            end=end,
-            file=sys.stderr,
-            flush=True,
-        )
+        pct = min(100, 100 * done // total)
+        figures = f"{done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
+        if tty:
+            bar = "#" * (pct // 4)
+            end = "\n" if done >= total else ""
+            print(f"\rIndexing [{bar:<25}] {pct:3d}%  {figures}", end=end, file=stream, flush=True)
+        elif pct // LOG_STEP > logged[0]:
+            logged[0] = pct // LOG_STEP
+            print(f"Indexing: {pct}% ({figures})", file=stream, flush=True)
 
     return show
 
@@ -234,6 +252,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 print(f"Q: {question.strip()}\n\n{render_answer(answer)}\n", flush=True)
         return 0
     answer = searcher.ask(args.question, top=args.top)
+    if answer.notice and not args.json:
+        _say(f"newsbot: {answer.notice}")
+        return EXIT_ERROR
     if args.json:
         print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=2))
     else:
@@ -278,17 +299,38 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 def cmd_index_add(args: argparse.Namespace) -> int:
     from index.errors import CorpusError
-    from index.models import Problem
-    from index.storage import build, store
     from index.storage.freshness import open_index
 
     settings = _settings(args)
-    for path in args.paths:
+    urls = [p for p in args.paths if p.lower().startswith(("http://", "https://"))]
+    paths = [p for p in args.paths if p not in urls]
+    for path in paths:
         if not Path(path).exists():
             raise CorpusError(f"{path} does not exist: nothing was added.")
     open_index(settings.index, _say, _progress(), _warn_problems)
+    if urls:
+        _add_urls(settings, urls)
+    return _add_files(settings, paths) if paths else 0
+
+
+def _add_urls(settings: Settings, urls: list[str]) -> None:
+    from index.live import add_urls
+
+    report, problems = add_urls(settings.index, urls, settings.fetch_limits, _progress())
+    if report is None:
+        _warn_problems(problems)
+        print("Nothing new to add: every item at the URL(s) given is already indexed.")
+        return
+    _warn_problems(report.problems)
+    print(_summary(report, settings).replace(" from 1 file(s)", f" from {len(urls)} URL(s)"))
+
+
+def _add_files(settings: Settings, paths: list[str]) -> int:
+    from index.models import Problem
+    from index.storage import build, store
+
     problems: list[Problem] = []
-    files = build.sources(settings.index, map(Path, args.paths), problems)
+    files = build.sources(settings.index, map(Path, paths), problems)
     with store.locked(settings.index.index_dir):
         base = store.load(settings.index.index_dir)
         known = base.meta["files"]
@@ -382,6 +424,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         return 0
     for article, n in zip(articles, counts, strict=True):
         date = article.published or "date unknown"
+        if article.updated:
+            date += f", updated {article.updated}"
         print(f"{article.id}  ({date}, {int(n)} passages)\n    {article.title}")
     print(f"\n{len(articles):,} articles, {int(counts.sum()):,} passages.")
     return 0

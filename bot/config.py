@@ -56,6 +56,16 @@ class Settings:
     log_level: str = "INFO"
     watch_seconds: float = 60.0  # how often `serve` checks the corpus for changes (0: never)
     slack_timeout: float = 10.0  # seconds to wait for one Web API call
+    feeds: tuple[str, ...] = ()  # feeds (or sitemaps, pages) `serve` follows
+    feed_seconds: float = 900.0  # how often `serve` fetches them (0: never)
+    fetch_timeout: float = 10.0  # seconds to wait for a fetched URL
+    fetch_max_mb: float = 20.0  # the largest response fetched
+
+    @property
+    def fetch_limits(self):
+        from index.ingest.fetch import Limits
+
+        return Limits(timeout=self.fetch_timeout, max_bytes=int(self.fetch_max_mb * 1_000_000))
 
     @property
     def secrets(self) -> list[str]:
@@ -120,7 +130,32 @@ def load_settings(
         slack_timeout=_number(
             get("NEWSBOT_SLACK_TIMEOUT") or "10", "NEWSBOT_SLACK_TIMEOUT", 0.1, 300
         ),
+        feeds=_urls(get("NEWSBOT_FEEDS"), "NEWSBOT_FEEDS"),
+        feed_seconds=_number(
+            get("NEWSBOT_FEED_SECONDS") or "900", "NEWSBOT_FEED_SECONDS", 0, 86400 * 7
+        ),
+        fetch_timeout=_number(
+            get("NEWSBOT_FETCH_TIMEOUT") or "10", "NEWSBOT_FETCH_TIMEOUT", 0.1, 300
+        ),
+        fetch_max_mb=_bounded(
+            get("NEWSBOT_FETCH_MAX_MB") or "20",
+            "NEWSBOT_FETCH_MAX_MB",
+            0.001,
+            1024,
+            float,
+            "a number of megabytes",
+        ),
     )
+
+
+def _urls(value: str | None, name: str) -> tuple[str, ...]:
+    """Comma- or space-separated http(s) URLs."""
+    urls = tuple(dict.fromkeys(u for u in (value or "").replace(",", " ").split() if u))
+    for url in urls:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError(f"{name}: {url!r} is not an http(s) URL.")
+    return urls
 
 
 def _file(value: str | None, name: str) -> Path | None:

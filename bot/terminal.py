@@ -75,9 +75,12 @@ def _shift(text: str, lines: list[str], spans: tuple[tuple[int, int], ...]):
     return tuple(shifted)
 
 
-def render_answer(answer: Answer, stream: TextIO = sys.stdout) -> str:
+def render_answer(answer: Answer, stream: TextIO | None = None) -> str:
+    stream = stream or sys.stdout  # at call time: a default bound at import goes stale
     width = shutil.get_terminal_size((100, 24)).columns
     color = use_color(stream)
+    if answer.notice:  # a filter that can't be read or matches nothing
+        return answer.notice
     if answer.no_answer:
         return (
             "No passage in the archive answers this.\n"
@@ -97,8 +100,9 @@ VERDICT_MARKS = {
 }
 
 
-def render_factcheck(fact: FactCheck, stream: TextIO = sys.stdout) -> str:
+def render_factcheck(fact: FactCheck, stream: TextIO | None = None) -> str:
     """The verdict per figure (and quote) first, then the passages that decide it."""
+    stream = stream or sys.stdout
     width = shutil.get_terminal_size((100, 24)).columns
     color = use_color(stream)
     lines = [f"Claim: “{fact.claim.strip()}”"]
@@ -127,8 +131,9 @@ def render_factcheck(fact: FactCheck, stream: TextIO = sys.stdout) -> str:
     return "\n".join(lines)
 
 
-def render_draft(draft: Draft, stream: TextIO = sys.stdout) -> str:
+def render_draft(draft: Draft, stream: TextIO | None = None) -> str:
     """Each checked sentence of a draft, in order, as `render_factcheck` shows one claim."""
+    stream = stream or sys.stdout
     if len(draft.claims) == 1 and not draft.unchecked:
         return render_factcheck(draft.claims[0], stream)
     rule = "─" * 40

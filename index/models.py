@@ -34,7 +34,10 @@ class ArticleText:
     published: str | None = None  # ISO date, YYYY-MM-DD
     source: str | None = None
     byline: str | None = None
-    line: int | None = None  # for .jsonl: the line it was on
+    line: int | None = None  # for .jsonl: the line it was on (feeds, exports: the item's)
+    updated: str | None = None  # ISO date the article was last updated, when it says so
+    section: str | None = None  # the desk or category ("Education"), when the source says
+    tags: tuple[str, ...] = ()  # categories, tags, keywords
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,13 @@ class Article:
     published: str | None = None
     source: str | None = None
     byline: str | None = None
+    updated: str | None = None  # ISO date of the last update, when it differs from published
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tags, tuple):  # read back from JSON as a list
+            object.__setattr__(self, "tags", tuple(self.tags or ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +113,9 @@ class Answer:
     terms: tuple[str, ...] = field(default=())  # the analysed question
     missing: tuple[str, ...] = ()  # the question's words no article uses, as typed
     confidence: str | None = None  # "high" | "low" (issue 10 grades it); None when no_answer
+    notice: str | None = (
+        None  # instead of an answer: a filter that can't be read or matches nothing
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +205,10 @@ def article_dict(article: Article) -> dict:
         "source": article.source,
         "url": article.url,
         "published": article.published,
+        "updated": article.updated,
+        "byline": article.byline,
+        "section": article.section,
+        "tags": list(article.tags),
         "path": article.path,
     }
 
@@ -213,6 +230,7 @@ def answer_dict(answer: Answer) -> dict:
         "question": answer.question,
         "no_answer": answer.no_answer,
         "answers": [hit_dict(hit) for hit in answer.hits],
+        **({"notice": answer.notice} if answer.notice else {}),  # a filter's problem
     }
 
 

@@ -50,7 +50,10 @@ def check_answer_item(item, rank):
     assert set(item) == {"rank", "score", "text", "paragraph", "paragraphs", "article"}
     assert item["rank"] == rank and isinstance(item["score"], float)
     assert isinstance(item["text"], str) and 1 <= item["paragraph"] <= item["paragraphs"]
-    assert set(item["article"]) == {"id", "title", "source", "url", "published", "path"}
+    assert set(item["article"]) == {
+        *("id", "title", "source", "url", "published", "path"),
+        *("updated", "byline", "section", "tags"),  # issue 15
+    }
     assert all(isinstance(item["article"][k], str) for k in ("id", "title", "path"))
     for key in ("source", "url", "published"):
         assert item["article"][key] is None or isinstance(item["article"][key], str)

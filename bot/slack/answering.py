@@ -41,7 +41,9 @@ HELP = (
     "• `/factcheck <claim or draft>`: what the archive says of each figure and quote "
     "(✅ same, ⚠️ differs, ↔️ disputed, ➖ not stated), and the passages that decide it\n"
     "• *Fact-check this message* (a message's ⋯ menu): the same, for any message\n"
-    "• `/newsbot sources`: the articles I can quote"
+    "• `/newsbot sources`: the articles I can quote\n"
+    "• Filters in any question: `after:2021-02-01`, `before:2021-03`, `source:CBS`, "
+    "`section:Education`, and `newest` to put newer articles first"
 )
 log = logging.getLogger("newsbot.slack")
 

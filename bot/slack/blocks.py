@@ -176,6 +176,9 @@ def answer_message(
     blocks: list[dict] = []
     if heading:
         blocks.append(_context(heading))
+    if answer.notice:  # a filter that can't be read or matches nothing (index/retrieval/filters)
+        blocks.append(_section(f":warning: {escape(answer.notice)}"))
+        return {"blocks": blocks, "text": escape(answer.notice)}
     if answer.no_answer or not answer.hits:
         blocks.append(_section(":mag: No passage in the archive answers this."))
         blocks.append(

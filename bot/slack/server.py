@@ -113,7 +113,12 @@ def serve(
     check_settings(settings, http)
     logs.configure(settings.log_level, settings.secrets)
     searcher = LiveSearcher(
-        settings.index, open_searcher(settings.index, notify), interval=settings.watch_seconds
+        settings.index,
+        open_searcher(settings.index, notify),
+        interval=settings.watch_seconds,
+        feeds=settings.feeds,
+        feed_interval=settings.feed_seconds,
+        limits=settings.fetch_limits,
     )
     state = State(settings.state_path)
     app = start_app(settings, searcher, state)

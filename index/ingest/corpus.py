@@ -19,6 +19,8 @@ from index.errors import CorpusError
 from index.models import ArticleText, Problem
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
+# read by index/ingest/formats (by content: WXR, RSS/Atom, NITF, HTML)
+ARTICLE_SUFFIXES += (".xml", ".rss", ".atom", ".nitf", ".xhtml")
 FRONT_MATTER_KEYS = {
     "id": "id",
     "title": "title",
@@ -28,6 +30,10 @@ FRONT_MATTER_KEYS = {
     "source": "source",
     "byline": "byline",
     "author": "byline",
+    "updated": "updated",
+    "modified": "updated",
+    "section": "section",
+    "tags": "tags",
 }
 _FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 
@@ -182,6 +188,12 @@ def read_file(source: SourceFile, emit: Emit) -> Iterator[ArticleText]:
             emit(Problem(source.rel, "empty file; skipped"))
         return
     suffix = source.path.suffix.lower()
+    if suffix not in (".txt", ".md", ".markdown", ".jsonl"):
+        from index.ingest import formats
+
+        if (kind := formats.sniff(data, suffix)) is not None:
+            yield from formats.read(kind, data, source.rel, emit)
+            return
     try:
         text = decode(data, lines=suffix == ".jsonl")
     except ValueError as err:
@@ -249,17 +261,22 @@ def _checked_meta(meta: dict, rel: str, line: int | None, emit: Emit) -> dict[st
         name = FRONT_MATTER_KEYS.get(key)
         if name is None or value is None or value == "":
             continue
+        if name == "tags":
+            from index.ingest.formats.fields import tag_list
+
+            fields[name] = tag_list(value)
+            continue
         if not isinstance(value, str | int | float):
             emit(Problem(rel, f"field {key!r} is not text; ignored", line, skipped=False))
             continue
         value = str(value).strip()
-        if name == "published":
+        if name in ("published", "updated"):
             iso = iso_date(value)
             if iso is None:
                 emit(
                     Problem(
                         rel,
-                        f"published {value!r} is not an ISO date (YYYY-MM-DD); left empty",
+                        f"{name} {value!r} is not an ISO date (YYYY-MM-DD); left empty",
                         line,
                         skipped=False,
                     )

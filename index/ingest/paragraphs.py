@@ -137,6 +137,9 @@ def segment(doc: ArticleText, boilerplate: Boilerplate) -> tuple[Article, list[P
         published=doc.published,
         source=_clean(source),
         byline=_clean(byline),
+        updated=doc.updated,
+        section=_clean(doc.section),
+        tags=tuple(t for t in map(_clean, doc.tags) if t),
     )
     return article, passages
 

@@ -46,6 +46,7 @@ import numpy as np
 
 from index.models import Answer, Article, Hit
 from index.retrieval.engines import Engine, SparseEngine, choose
+from index.retrieval.filters import newest_first, restrict, top_within
 from index.storage.store import Index
 from index.text.aliases import Aliases
 from index.text.analysis import Analyzer, fold
@@ -91,6 +92,7 @@ class Query:
     missing: tuple[str, ...] = ()  # the question's words the archive never printed
     kind: int = 0
     focus_missing: bool = False  # "What is the <focus> …" and the archive lacks <focus>
+    allowed: np.ndarray | None = None  # passages the question's filters allow (None: all)
 
 
 class Searcher:
@@ -133,7 +135,11 @@ class Searcher:
         when the corpus has them and cost nothing when it doesn't (a fact-check claim's
         own figures, which the archive may well state differently)."""
         top, offset = max(1, top), max(0, offset)
-        query = self._query(question, optional)
+        text, filters, allowed, notice = restrict(self.index, question)  # index/retrieval/filters
+        if notice is not None:
+            return Answer(question, True, notice=notice)
+        query = self._query(text, optional)
+        query.allowed = allowed
         if not query.ids and not query.extra:
             return Answer(question, True, terms=query.terms, missing=query.missing)
         if query.focus_missing and self.tuning.focus_rule:
@@ -149,6 +155,8 @@ class Searcher:
                 docs = docs[:0]
         if len(docs) == 0:
             return Answer(question, True, terms=query.terms, missing=query.missing)
+        if filters.newest:
+            docs, scores = newest_first(self.index, docs, scores)
         chosen: list[tuple[int, float]] = []
         seen: set[str] = set()
         for d, s in zip(docs.tolist(), scores.tolist(), strict=True):
@@ -219,7 +227,9 @@ class Searcher:
 
     def _ranked(self, query: Query, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Candidates from the engine, re-scored (see the module docstring), best first."""
-        docs, bm25 = self.engine.top(query.ids + query.extra, k)
+        docs, bm25 = top_within(
+            self.engine, self.index.passages, query.ids + query.extra, k, query.allowed
+        )
         if len(docs) == 0:
             return docs, np.zeros(0)
         if not query.extra:  # the engine's scores are the question's own
@@ -276,6 +286,7 @@ class Searcher:
         when it holds at least half of them."""
         postings = self.index.passages
         docs = np.arange(self.index.n_passages)
+        docs = docs if query.allowed is None else docs[query.allowed]
         held = sum(postings.contains(t, docs).astype(np.float64) for t in query.ids)
         held = held if isinstance(held, np.ndarray) else np.zeros(len(docs))
         order = np.lexsort((docs, -held))
