@@ -29,7 +29,8 @@ FRONT_MATTER_KEYS = {
     "byline": "byline",
     "author": "byline",
 }
-_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+# (the value is stripped in Python: `(.*?)\s*$` would rescan trailing spaces at every step)
+_FRONT_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:(.*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,11 +320,14 @@ def _read_jsonl(
 
 # ------------------------------------------------------------------ markdown
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+# Every pattern here is linear on any line: what a bracket, a parenthesis or an emphasis
+# mark may enclose excludes the mark that opens it, so a scan from one opener ends at the
+# next opener and no character is scanned from more than one of them.
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
+_MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1")  # each "**" ends the span a "**" opened
+_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)((?:(?!\1).)+?)(?<=\S)\1(?![\w*])")
+_MD_HEADING = re.compile(r"#{1,6}\s+(.*)")  # trailing "#"s and spaces stripped in Python
 _MD_PREFIX = re.compile(r"^\s{0,3}(?:>\s?|[-*+]\s+|\d+[.)]\s+)")
 
 
@@ -334,7 +338,7 @@ def clean_markdown(text: str) -> tuple[str | None, str]:
     for line in text.splitlines():
         m = _MD_HEADING.match(line)
         if m:
-            title = title or m.group(1)
+            title = title or m.group(1).rstrip().rstrip("#").rstrip()
             out.append("")
             continue
         line = _MD_PREFIX.sub("", line)
