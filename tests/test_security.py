@@ -5,8 +5,13 @@ good index still answering."""
 
 from __future__ import annotations
 
+import os
+import random
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +19,7 @@ from bot.slack import mrkdwn
 from index.factcheck import check, figures
 from index.ingest import corpus, html, paragraphs
 from index.text import aliases, analysis, attribution, features
+from tests.conftest import ROOT, SEEDS
 
 N = 50_000
 # runs of what a backtracking pattern stumbles on, and mixtures of them
@@ -105,3 +111,81 @@ def test_sentences_still_split_news_text():
         '"We return."',
         "Then J. Smith left!",
     ]
+
+
+# ------------------------------------------------------------------ the corpus folder
+
+
+def _cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSBOT_WORKERS": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def linked_corpus(tmp_path):
+    """A corpus with links out of it (a secret file, a secret folder), a loop, a link
+    inside it, a stray NUL in a text file, and an article 1,500 folders deep."""
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "secret.txt").write_text("The zebracorn password is hunter2.\n")
+    (outside / "folder" / "private.txt").write_text("The zebracorn memo stays private.\n")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text((SEEDS / "000_9dd04cc3a62a7577.txt").read_text())
+    (corpus / "secret.txt").symlink_to(outside / "secret.txt")
+    (corpus / "elsewhere").symlink_to(outside / "folder", target_is_directory=True)
+    (corpus / "loop").symlink_to(corpus, target_is_directory=True)
+    (corpus / "alias.txt").symlink_to(corpus / "good.txt")
+    (corpus / "nul.txt").write_bytes(b"The aquarium\x00 reopened with a new octopus tank.\n")
+    deep = str(corpus)
+    for _ in range(1500):  # (os.makedirs recurses, and fails at this depth)
+        deep = os.path.join(deep, "d")
+        os.mkdir(deep)
+    Path(deep, "deep.txt").write_text("The lighthouse keeper retired after forty years.\n")
+    return corpus
+
+
+def test_links_out_of_the_corpus_are_skipped_and_named(linked_corpus, tmp_path):
+    index = str(tmp_path / "index")
+    built = _cli("index", "build", "--corpus", str(linked_corpus), "--index", index)
+    assert built.returncode == 0, built.stderr
+    outside = os.path.realpath(tmp_path / "outside")
+    assert f"warning: secret.txt: a link to {outside}/secret.txt, outside the corpus" in (
+        built.stderr
+    )
+    assert f"warning: elsewhere: a link to {outside}/folder, outside the corpus" in built.stderr
+    assert "warning: loop: symlink loop; folder skipped" in built.stderr
+    asked = _cli("ask", "zebracorn password memo", "--corpus", str(linked_corpus), "--index", index)
+    assert asked.returncode == 0, asked.stderr
+    assert "hunter2" not in asked.stdout and "private" not in asked.stdout  # nothing leaked
+    listed = _cli("sources", "--corpus", str(linked_corpus), "--index", index)
+    assert "secret" not in listed.stdout and "elsewhere" not in listed.stdout
+    # the deep article and the one with a stray NUL are in; a link inside the corpus is too
+    assert "d/d/d/" in listed.stdout and "nul  (" in listed.stdout and "alias" in listed.stdout
+    deep = _cli("ask", "lighthouse keeper", "--corpus", str(linked_corpus), "--index", index)
+    assert "The lighthouse keeper retired after forty years." in deep.stdout
+    nul = _cli("ask", "octopus tank", "--corpus", str(linked_corpus), "--index", index)
+    assert "The aquarium reopened with a new octopus tank." in nul.stdout
+
+
+def test_links_out_of_the_corpus_can_be_allowed(linked_corpus):
+    problems: list = []
+    files = corpus.find_files(linked_corpus, problems, outside_links=True)
+    names = {f.rel for f in files}
+    assert {"secret.txt", "elsewhere/private.txt", "good.txt", "alias.txt"} <= names
+    assert not any("outside the corpus" in str(p) for p in problems)
+
+
+def test_a_stray_nul_is_text_but_a_binary_file_is_not():
+    assert corpus.decode(b"Text with one\x00 NUL." + b" More text." * 500).startswith("Text with")
+    with pytest.raises(ValueError, match="binary file"):
+        corpus.decode(bytes(range(256)) * 64)
+    with pytest.raises(ValueError, match="binary file"):
+        corpus.decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(0).randbytes(4096))

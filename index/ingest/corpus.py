@@ -41,6 +41,7 @@ class SourceFile:
     mtime_ns: int
     # a slice of a large .jsonl file, read by one worker: (start byte, end byte, first line)
     part: tuple[int, int, int] | None = None
+    linked: bool = False  # reached through a symbolic link (inside the corpus)
 
 
 def split_jsonl(source: SourceFile, target: int) -> list[SourceFile]:
@@ -75,46 +76,83 @@ def default_corpus() -> Path:
     return Path(str(resources.files("index.seeds")))
 
 
-def find_files(root: Path, problems: list[Problem]) -> list[SourceFile]:
-    """Every article file under `root` (or `root` itself), sorted; loops and dead links reported."""
+def find_files(
+    root: Path, problems: list[Problem], outside_links: bool = False
+) -> list[SourceFile]:
+    """Every article file under `root` (or `root` itself), sorted; loops and dead links
+    reported. The corpus is what lies under `root`: a link that resolves outside it is
+    skipped with a warning naming it (unless `outside_links`). The tree is walked with a
+    stack, not recursion, so any depth is walked (within the system's path limit)."""
     root = Path(root)
     if not root.exists():
         raise CorpusError(f"The corpus path {root} does not exist.")
     if root.is_file():
         stat = root.stat()
         return [SourceFile(root, root.name, stat.st_size, stat.st_mtime_ns)]
-    found: list[SourceFile] = []
-    seen_dirs: set[str] = set()
+    return [
+        SourceFile(Path(path), rel, size, mtime_ns, linked=linked)
+        for path, rel, size, mtime_ns, linked in scan(root, problems, outside_links)
+    ]
 
-    def on_error(err: OSError) -> None:
-        problems.append(Problem(_rel(Path(err.filename or root), root), _why(err)))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in seen_dirs:
-            problems.append(Problem(_rel(Path(dirpath), root), "symlink loop; folder skipped"))
-            dirnames[:] = []
+Scanned = tuple[str, str, int, int, bool]  # path, rel, size, mtime_ns, reached through a link
+
+
+def scan(root: Path, problems: list[Problem], outside_links: bool = False) -> Iterator[Scanned]:
+    """The article files under the folder `root`, as `find_files` finds them, without
+    making a Path of each (the freshness check before every `ask` runs this)."""
+    real_root = os.path.realpath(root)
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[str, str, bool]] = [(str(root), "", False)]  # (folder, rel/, via link)
+    while stack:
+        folder, prefix, linked = stack.pop()
+        try:
+            st = os.stat(folder)
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as err:
+            problems.append(Problem(prefix.rstrip("/") or ".", _why(err)))
             continue
-        seen_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
+        if (st.st_dev, st.st_ino) in seen:
+            problems.append(Problem(prefix.rstrip("/"), "symlink loop; folder skipped"))
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        folders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = Path(dirpath) / name
+            rel = prefix + name
+            is_link = entry.is_symlink()
+            if is_link and not _link_allowed(entry.path, rel, real_root, outside_links, problems):
+                continue
             try:
-                stat = path.stat()
+                if entry.is_dir():
+                    folders.append((entry.path, rel + "/", linked or is_link))
+                    continue
+                if not name.lower().endswith(ARTICLE_SUFFIXES):
+                    continue
+                stat = entry.stat()
             except OSError as err:
-                problems.append(Problem(_rel(path, root), _why(err)))
+                problems.append(Problem(rel, _why(err)))
                 continue
-            found.append(SourceFile(path, _rel(path, root), stat.st_size, stat.st_mtime_ns))
-    return found
+            yield entry.path, rel, stat.st_size, stat.st_mtime_ns, linked or is_link
+        stack.extend(reversed(folders))
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _link_allowed(
+    path: str, rel: str, real_root: str, outside: bool, problems: list[Problem]
+) -> bool:
+    """Whether to follow the link at `path`: it must resolve to something that exists and
+    (unless `outside`) lies under the corpus root; otherwise it is reported."""
+    target = os.path.realpath(path)
+    if not os.path.exists(target):
+        if rel.lower().endswith(ARTICLE_SUFFIXES):
+            problems.append(Problem(rel, _why(FileNotFoundError())))
+        return False
+    if outside or target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep):
+        return True
+    problems.append(Problem(rel, f"a link to {target}, outside the corpus; skipped"))
+    return False
 
 
 def _why(err: OSError) -> str:
@@ -128,23 +166,38 @@ def _why(err: OSError) -> str:
 # ------------------------------------------------------------------ decoding
 
 
+# Control bytes that text files don't hold (tab, newlines, form feed and ESC aside).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1b")
+_CONTROL_TABLE = bytes.maketrans(_CONTROL_BYTES, b"\x00" * len(_CONTROL_BYTES))
+
+
+def is_binary(sample: bytes) -> bool:
+    """Whether the first 8 KB of a file (not UTF-16) look binary: more than 1 byte in 20
+    is a control character (NUL included), or more than 2 bytes and 1 in 1,000 are NULs.
+    A stray NUL or two in a text file (a copy-paste accident) doesn't make it binary;
+    images, PDFs, archives and executables are full of both."""
+    nuls = sample.count(0)
+    controls = sample.translate(_CONTROL_TABLE).count(0)
+    return controls * 20 > len(sample) or (nuls > 2 and nuls * 1000 > len(sample))
+
+
 def decode(data: bytes, lines: bool = False) -> str:
     """Bytes of a text file as str: UTF-8 (with or without BOM), UTF-16 with BOM, else
-    Windows-1252/Latin-1. Raises ValueError for binary data. With `lines` (a .jsonl
-    file), each line is decoded on its own, so one stray byte or NUL spoils one line,
-    not the file."""
+    Windows-1252/Latin-1. Raises ValueError for binary data (see `is_binary`). With
+    `lines` (a .jsonl file), each line is decoded on its own, so one stray byte spoils
+    one line, not the file."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     sample = data[:8192]
-    if nuls := sample.count(0):
+    if sample.count(0):
         if sample[1::2].count(0) > len(sample) // 4:
             return data.decode("utf-16-le", errors="replace")
         if sample[0::2].count(0) > len(sample) // 4:
             return data.decode("utf-16-be", errors="replace")
-        if not lines or nuls > len(sample) // 100:
-            raise ValueError("binary file, not text; skipped")
+    if is_binary(sample):
+        raise ValueError("binary file, not text; skipped")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import CorpusError, IndexMissing, IndexStoreError
-from index.ingest.corpus import SourceFile, find_files
+from index.ingest.corpus import SourceFile, find_files, scan
 from index.models import Problem
 from index.storage import build as builder
 from index.storage.settings import IndexSettings
@@ -40,17 +40,27 @@ def check(index: Index, settings: IndexSettings) -> Staleness:
     if meta.get("corpus") != str(corpus):
         return Staleness(f"it was built from another corpus ({meta.get('corpus')})")
     recorded: dict[str, list[int]] = meta.get("files", {})
-    scanned = find_files(corpus, [])
     seen: set[str] = set()
     added = []
-    for f in scanned:
-        key = builder.file_key(f, corpus)
-        seen.add(key)
-        before = recorded.get(key)
+    scanned = (
+        scan(corpus, [])
+        if corpus.is_dir()  # a corpus of one file: named as file_key() names it
+        else [(str(f.path), f.rel, f.size, f.mtime_ns, True) for f in find_files(corpus, [])]
+    )
+    for path, rel, size, mtime_ns, linked in scanned:
+        # a file reached without a link is named by its path under the (resolved) corpus,
+        # which is what file_key() would find, without resolving each path (costly at
+        # 100,000 files: this scan is a stat per file and runs before every `ask`)
+        f = None
+        if linked:
+            f = SourceFile(Path(path), rel, size, mtime_ns, linked=True)
+            rel = builder.file_key(f, corpus)
+        seen.add(rel)
+        before = recorded.get(rel)
         if before is None:
-            added.append(f)
-        elif before != [f.size, f.mtime_ns]:
-            return Staleness(f"{key} changed")
+            added.append(f or SourceFile(Path(path), rel, size, mtime_ns))
+        elif before[0] != size or before[1] != mtime_ns:
+            return Staleness(f"{rel} changed")
     for key, before in recorded.items():
         if key in seen:
             continue
