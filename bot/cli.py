@@ -442,6 +442,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except Exception as err:  # a bug: one line for the user, the traceback on request
+        from index.storage.files import access_error
+
+        named = access_error(err, Path(getattr(err, "filename", None) or "."))
+        if named is not None:  # the file system refused (permission, disk full): not a bug
+            _say(f"newsbot: {named}")
+            return EXIT_ERROR
         if os.environ.get("NEWSBOT_DEBUG"):
             raise
         _say(

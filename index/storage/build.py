@@ -8,6 +8,7 @@ merges their postings into a copy of the current generation.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import multiprocessing
@@ -30,6 +31,7 @@ from index.ingest.corpus import SourceFile, find_files, read_file, split_jsonl
 from index.ingest.paragraphs import Boilerplate, segment
 from index.models import Article, Problem
 from index.storage import store
+from index.storage.files import access_error
 from index.storage.settings import IndexSettings
 from index.storage.store import GenerationWriter, Index
 from index.text import aliases as alias_learning
@@ -615,10 +617,13 @@ def _run(
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         builder.finish(meta)
-    except BaseException:
+    except BaseException as err:
         if builder is not None:
-            builder.close()
+            with contextlib.suppress(OSError):  # flushing onto a full disk fails again
+                builder.close()
         writer.abandon()
+        if (named := access_error(err, writer.path)) is not None:
+            raise named from err  # "disk full while writing …", not "unexpected error"
         raise
     report.total_articles, report.total_passages = builder.n_articles, builder.n_passages
     report.seconds = time.perf_counter() - start
