@@ -6,6 +6,7 @@ good index still answering."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import signal
@@ -358,3 +359,39 @@ def test_cleanup_touches_only_what_newsbot_wrote(corpus, tmp_path):
 
 
 _OUT = {"capture_output": True, "text": True, "timeout": 60}
+
+
+# ------------------------------------------------------------------ one huge paragraph
+
+
+def test_a_huge_paragraph_is_quoted_in_bounded_parts(tmp_path):
+    """A single-line file of 2 MB (the attack used 200 MB): its passages are at most
+    PASSAGE_CHARS long, each cited as its paragraph, and an answer prints a bounded amount."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    line = " ".join(
+        f"At meeting {i} the council debated the parking meter contract again tonight."
+        for i in range(2_000_000 // 80)
+    )
+    (corpus_dir / "huge.txt").write_text(line + "\n")
+    (corpus_dir / "small.txt").write_text("The zoo welcomed a baby giraffe on Monday.\n")
+    where = ["--corpus", str(corpus_dir), "--index", str(tmp_path / "index")]
+    asked = _cli("ask", "parking meter contract", "--top", "50", "--json", *where)
+    assert asked.returncode == 0, asked.stderr
+    hits = json.loads(asked.stdout)["answers"]
+    assert len(hits) == 50
+    for hit in hits:
+        assert 0 < len(hit["text"]) <= paragraphs.PASSAGE_CHARS
+        assert hit["text"].endswith("tonight.")  # cut at a sentence end
+        assert (hit["paragraph"], hit["paragraphs"]) == (1, 1)
+    printed = _cli("ask", "parking meter contract", "--top", "50", *where)
+    assert printed.stdout.count("· paragraph 1 of") == 50
+    assert len(printed.stdout) < 50 * (paragraphs.PASSAGE_CHARS + 500)
+
+
+def test_bounded_keeps_every_word_in_order():
+    text = " ".join(f"word{i}." if i % 7 == 0 else f"word{i}" for i in range(3000))
+    parts = paragraphs.bounded(text, 500)
+    assert all(len(p) <= 500 for p in parts) and " ".join(parts).split() == text.split()
+    assert paragraphs.bounded("x" * 1200, 500) == ["x" * 500, "x" * 500, "x" * 200]
+    assert paragraphs.bounded("short", 500) == ["short"]
