@@ -395,3 +395,31 @@ def test_bounded_keeps_every_word_in_order():
     assert all(len(p) <= 500 for p in parts) and " ".join(parts).split() == text.split()
     assert paragraphs.bounded("x" * 1200, 500) == ["x" * 500, "x" * 500, "x" * 200]
     assert paragraphs.bounded("short", 500) == ["short"]
+
+
+# ------------------------------------------------------------------ what reaches a terminal
+
+
+def test_file_names_and_ids_reach_the_terminal_as_text(tmp_path):
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "good.txt").write_text((SEEDS / "000_9dd04cc3a62a7577.txt").read_text())
+    (corpus_dir / "x\x1b[2J\nwarning: all good.txt").write_bytes(bytes(range(256)) * 8)
+    (corpus_dir / "story\x07\x1b]0;owned\x07.txt").write_text("The ferry schedule changed.\n")
+    feed = {"id": "f", "text": "The tunnel reopened.", "title": "Tunnel\r\x1b[2Kfake\nline"}
+    (corpus_dir / "feed.jsonl").write_text(json.dumps(feed) + "\n")
+    where = ["--corpus", str(corpus_dir), "--index", str(tmp_path / "index")]
+    built = _cli("index", "build", *where)
+    assert built.returncode == 0, built.stderr
+    assert "\x1b" not in built.stderr and "\x07" not in built.stderr
+    assert "warning: x\\x1b[2J\\nwarning: all good.txt: binary file, not text; skipped" in (
+        built.stderr.splitlines()
+    )
+    listed = _cli("sources", *where)
+    for control in "\x1b\x07\r":
+        assert control not in listed.stdout
+    assert "story\\x07\\x1b]0;owned\\x07  (" in listed.stdout
+    assert "    Tunnel [2Kfake line" in listed.stdout.splitlines()
+    asked = _cli("ask", "tunnel reopened", *where)
+    assert "\x1b" not in asked.stdout and "\r" not in asked.stdout
+    assert "Tunnel [2Kfake line" in asked.stdout

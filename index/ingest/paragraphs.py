@@ -131,7 +131,7 @@ def segment(doc: ArticleText, boilerplate: Boilerplate) -> tuple[Article, list[P
         source = m.group("source").strip()
     article = Article(
         id=doc.id,
-        title=printable(doc.title or "").strip() or derive_title(content),
+        title=" ".join(printable(doc.title or "").split()) or derive_title(content),
         path=doc.path,
         paragraphs=len(content),
         url=_clean(doc.url),
@@ -171,7 +171,7 @@ def bounded(paragraph: str, limit: int = PASSAGE_CHARS) -> list[str]:
 
 
 def _clean(value: str | None) -> str | None:
-    return (printable(value).strip() or None) if value else None
+    return (" ".join(printable(value).split()) or None) if value else None  # one line
 
 
 def derive_title(content: list[str]) -> str:
