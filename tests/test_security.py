@@ -423,3 +423,26 @@ def test_file_names_and_ids_reach_the_terminal_as_text(tmp_path):
     asked = _cli("ask", "tunnel reopened", *where)
     assert "\x1b" not in asked.stdout and "\r" not in asked.stdout
     assert "Tunnel [2Kfake line" in asked.stdout
+
+
+# ------------------------------------------------------------------ logs
+
+
+def test_a_short_secret_does_not_garble_the_logs_and_a_real_one_is_redacted():
+    import io
+    import logging
+
+    from bot import logs
+
+    stream = io.StringIO()
+    handler = logs.configure("INFO", ["s", "3f1c9a7be2d84b06a9c5e1f0d2b7c3a8"], stream)
+    try:
+        log = logging.getLogger("slack_sdk.web.base_client")
+        log.info("signature 3f1c9a7be2d84b06a9c5e1f0d2b7c3a8 checked for xoxb-1234-abcdefgh")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert "1 configured secret(s) shorter than 8 characters" in lines[0]
+    assert lines[1].endswith(
+        "slack_sdk.web.base_client: signature [redacted] checked for [redacted]"
+    )

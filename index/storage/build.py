@@ -34,6 +34,7 @@ from index.storage import store
 from index.storage.files import access_error
 from index.storage.settings import IndexSettings
 from index.storage.store import GenerationWriter, Index
+from index.storage.workers import die_with_parent
 from index.text import aliases as alias_learning
 from index.text.analysis import Analyzer
 from index.text.attribution import attribute
@@ -233,7 +234,7 @@ def _analysed(
         else "spawn"
     )
     ctx = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=die_with_parent) as pool:
         yield from pool.map(
             analyse_chunk, chunks, [settings.boilerplate] * len(chunks), chunksize=1
         )
