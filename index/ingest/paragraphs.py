@@ -142,7 +142,7 @@ def segment(doc: ArticleText, boilerplate: Boilerplate) -> tuple[Article, list[P
     return article, passages
 
 
-PASSAGE_CHARS = 3000  # a longer paragraph is quoted in parts of at most this many characters
+PASSAGE_CHARS = 20_000  # longer than any real paragraph; a longer one is quoted in parts
 _ENDS = (". ", "! ", "? ", '." ', ".” ", '?" ', "; ")
 
 
