@@ -425,10 +425,12 @@ class GenerationWriter:
         shutil.rmtree(self.path, ignore_errors=True)
 
     def _collect_garbage(self) -> None:
-        """Remove other generations and stray temp files newsbot wrote (see files.py)."""
-        current = None
-        with contextlib.suppress(NewsbotError):
+        """Remove other generations and stray temp files newsbot wrote (see files.py);
+        nothing while CURRENT can't be read (a newer newsbot's index is not debris)."""
+        try:
             current = (read_current(self.index_dir) or {}).get("generation")
+        except NewsbotError:
+            return
         files.collect_garbage(self.index_dir, {self.name, current}, CURRENT, FORMAT)
 
 
