@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import CorpusError, IndexAccessError, IndexMissing, IndexStoreError
-from index.ingest.corpus import SourceFile, find_files, scan
+from index.ingest.corpus import ARTICLE_SUFFIXES, SourceFile, find_files, scan
 from index.models import Problem
 from index.storage import build as builder
 from index.storage.settings import IndexSettings
@@ -43,7 +43,7 @@ def check(index: Index, settings: IndexSettings) -> Staleness:
     seen: set[str] = set()
     added = []
     scanned = (
-        scan(corpus, [])
+        scan(corpus, [], ARTICLE_SUFFIXES)
         if corpus.is_dir()  # a corpus of one file: named as file_key() names it
         else [(str(f.path), f.rel, f.size, f.mtime_ns, True) for f in find_files(corpus, [])]
     )
