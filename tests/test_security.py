@@ -106,6 +106,26 @@ def test_no_text_function_hangs_on_adversarial_input(name):
         signal.signal(signal.SIGALRM, previous)
 
 
+def test_ask_and_factcheck_finish_on_adversarial_questions(seed_searcher):
+    """The same shapes as questions and claims, through search, fact-checking and the
+    Slack message builder."""
+    from bot.slack.blocks import answer_message
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    shape = None
+    try:
+        signal.alarm(HANG_SECONDS * 2)
+        for shape in ADVERSARIAL:
+            answer = seed_searcher.ask(ADVERSARIAL[shape])
+            answer_message(answer, 1, shareable=True, heading=ADVERSARIAL[shape])
+            check.factcheck(seed_searcher, ADVERSARIAL[shape])
+    except Hung:
+        pytest.fail(f"ask/factcheck did not finish within {HANG_SECONDS * 2} s on {shape!r}")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def test_sentences_still_split_news_text():
     text = 'Dr. Jackson spoke Feb. 22 in the U.S. Capitol... "We return." Then J. Smith left!'
     got = [text[a:b] for a, b in analysis.sentences(text)]
