@@ -193,10 +193,25 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def safe(text: str) -> str:
+    """`text` (a file name, an id, a message naming one) with every character a terminal
+    would act on -- escapes, newlines, bells, bidi overrides -- shown as its escape
+    sequence, so a corpus file can't rewrite or fake what the terminal shows."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
+def _notify(message: str) -> None:
+    _say(safe(message))
+
+
 def _warn_problems(problems: Sequence) -> None:
     shown = list(problems)[:50]
     for problem in shown:
-        _say(f"warning: {problem}")
+        _say(f"warning: {safe(str(problem))}")
     if len(problems) > len(shown):
         _say(f"warning: … and {len(problems) - len(shown)} more")
 
@@ -231,7 +246,7 @@ def _progress(stream: TextIO | None = None) -> Callable[[int, int], None]:
 def _searcher(settings: Settings):
     from index.archive import open_searcher
 
-    return open_searcher(settings.index, _say, progress=_progress(), on_problems=_warn_problems)
+    return open_searcher(settings.index, _notify, progress=_progress(), on_problems=_warn_problems)
 
 
 # ------------------------------------------------------------------ commands
@@ -307,7 +322,7 @@ def cmd_index_add(args: argparse.Namespace) -> int:
     for path in paths:
         if not Path(path).exists():
             raise CorpusError(f"{path} does not exist: nothing was added.")
-    open_index(settings.index, _say, _progress(), _warn_problems)
+    open_index(settings.index, _notify, _progress(), _warn_problems)
     if urls:
         _add_urls(settings, urls)
     return _add_files(settings, paths) if paths else 0
@@ -378,7 +393,7 @@ def cmd_index_info(args: argparse.Namespace) -> int:
     counts = meta["counts"]
     print(
         f"index:     {settings.index.index_dir}\n"
-        f"corpus:    {meta['corpus']}\n"
+        f"corpus:    {safe(meta['corpus'])}\n"
         f"built:     {meta['built']}\n"
         f"articles:  {counts['articles']:,}\n"
         f"passages:  {counts['passages']:,}\n"
@@ -426,7 +441,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         date = article.published or "date unknown"
         if article.updated:
             date += f", updated {article.updated}"
-        print(f"{article.id}  ({date}, {int(n)} passages)\n    {article.title}")
+        print(f"{safe(article.id)}  ({date}, {int(n)} passages)\n    {safe(article.title)}")
     print(f"\n{len(articles):,} articles, {int(counts.sum()):,} passages.")
     return 0
 
@@ -470,7 +485,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port or settings.port,
             threads=args.threads,
-            notify=_say,
+            notify=_notify,
         )
     except KeyboardInterrupt:
         _say("newsbot stopped.")
@@ -488,7 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except NewsbotError as err:
         _warn_problems(getattr(err, "problems", []))
-        _say(f"newsbot: {err}")
+        _say(f"newsbot: {safe(str(err))}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         _say("newsbot: interrupted.")
@@ -497,10 +512,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except Exception as err:  # a bug: one line for the user, the traceback on request
+        from index.storage.files import access_error
+
+        named = access_error(err, Path(getattr(err, "filename", None) or "."))
+        if named is not None:  # the file system refused (permission, disk full): not a bug
+            _say(f"newsbot: {safe(str(named))}")
+            return EXIT_ERROR
         if os.environ.get("NEWSBOT_DEBUG"):
             raise
         _say(
-            f"newsbot: unexpected error ({type(err).__name__}: {err}). "
+            f"newsbot: unexpected error ({type(err).__name__}: {safe(str(err))}). "
             "Run again with NEWSBOT_DEBUG=1 to see the traceback, and please report it."
         )
         return EXIT_ERROR

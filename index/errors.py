@@ -3,7 +3,8 @@
 NewsbotError
 ├── CorpusError        the corpus path is missing, empty, or nothing in it could be read
 ├── IndexStoreError    a saved index can't be used (corrupt, truncated, foreign, newer format)
-│   └── IndexMissing   there is no index there yet
+│   ├── IndexMissing   there is no index there yet
+│   └── IndexAccessError  it can't be read or written: permission denied, disk full
 └── ConfigError        a setting is missing or malformed (names the setting)
 """
 
@@ -24,6 +25,10 @@ class IndexStoreError(NewsbotError):
 
 class IndexMissing(IndexStoreError):
     pass
+
+
+class IndexAccessError(IndexStoreError):
+    """Not the index's fault: the file system refused (permission, disk full, read-only)."""
 
 
 class ConfigError(NewsbotError):

@@ -58,13 +58,14 @@ def hostile_corpus(tmp_path):
         json.dumps({"id": "ok2", "text": "Aldermen debated parking meters for hours."}),
     ]
     (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n")
-    # a 50 MB file: one article a line, each with its own words
+    # a 3 MB file, one article a line: past the size at which a build uses worker
+    # processes and splits a .jsonl file across them
     rng = random.Random(7)
     words = [f"w{i}" for i in range(5000)]
     with open(corpus / "big.jsonl", "w") as f:
         size = 0
         i = 0
-        while size < 50 * 1024 * 1024:
+        while size < max(3 * 1024 * 1024, build.PARALLEL_BYTES + 1):
             text = "\n\n".join(" ".join(rng.choices(words, k=80)) for _ in range(12))
             line = json.dumps({"id": f"big{i}", "text": text}) + "\n"
             f.write(line)
@@ -105,7 +106,7 @@ def test_build_indexes_what_it_can_and_names_the_rest(hostile_corpus, tmp_path):
     assert searcher.ask("café olé crêpes").hits[0].article.title == "Café"
     assert "naïve façade" in searcher.ask("naive facade repainted").hits[0].passage.text
     assert searcher.ask("zoning board tower").hits[0].article.id == "ok1"
-    assert searcher.ask("w17 w4000 w12").hits  # the 50 MB file is in
+    assert searcher.ask("w17 w4000 w12").hits  # the big file is in
 
 
 def test_nothing_readable_is_the_only_failure(tmp_path):
@@ -164,30 +165,9 @@ def test_a_build_killed_midway_leaves_the_previous_index(tmp_path):
             for i in range(1500):
                 text = "\n\n".join(" ".join(rng.choices(words, k=70)) for _ in range(8))
                 f.write(json.dumps({"id": f"m{n}-{i}", "text": text}) + "\n")
-    for delay in (0.5, 2.5):
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "index",
-                "build",
-                "--corpus",
-                str(corpus),
-                "--index",
-                str(index_dir),
-            ],
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(list(index_dir.glob("gen-*"))) < 2:
-            time.sleep(0.01)
-        time.sleep(delay)
-        assert proc.poll() is None, "the build finished before it could be killed"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+    # killed once as soon as its new generation exists, once when analysed text is on disk
+    for phase in ("generation created", "text written"):
+        _kill_build_at(phase, corpus, index_dir, before)
         assert json.loads((index_dir / "CURRENT").read_text())["generation"] == before
         index = store.load(index_dir, verify="full")
         assert index.n_articles == 1
@@ -197,6 +177,58 @@ def test_a_build_killed_midway_leaves_the_previous_index(tmp_path):
     assert report.total_articles == 1 + 12 * 1500
     gens = [p.name for p in index_dir.iterdir() if p.name.startswith("gen-")]
     assert gens == [json.loads((index_dir / "CURRENT").read_text())["generation"]]
+
+
+def _kill_build_at(phase: str, corpus, index_dir, before: str) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "index", "build"]
+        + ["--corpus", str(corpus), "--index", str(index_dir)],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NEWSBOT_WORKERS": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for(lambda: _new_generation(index_dir, before, phase), proc)
+    workers = [] if phase == "generation created" else _wait_for(lambda: _children(proc.pid), proc)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    # its worker processes die with it: no orphans analysing for nobody
+    _wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") for pid in workers), None)
+
+
+def _wait_for(condition, proc, seconds: float = 120):
+    """Poll `condition` until it holds (its value) or the deadline passes (a failure)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        assert proc is None or proc.poll() is None, "the build ended before it could be killed"
+        time.sleep(0.005)
+    pytest.fail(f"gave up waiting after {seconds} s")
+
+
+def _new_generation(index_dir, before, phase) -> bool:
+    for gen in index_dir.glob("gen-*"):
+        if gen.name != before:
+            text = gen / "texts-0000.bin"
+            if phase == "generation created" or (text.exists() and text.stat().st_size > 0):
+                return True
+    return False
+
+
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
 
 
 def test_empty_corpus_folder_is_a_corpus_error(tmp_path):

@@ -4,6 +4,7 @@ damaged file is detected and rebuilt, never a traceback or a wrong answer."""
 import json
 import os
 
+import numpy as np
 import pytest
 
 from index.errors import IndexStoreError
@@ -150,3 +151,46 @@ def test_old_generations_are_removed(settings, corpus):
     open_with_messages(settings)
     gens = [p for p in settings.index_dir.iterdir() if p.name.startswith("gen-")]
     assert gens == [current_generation(settings)]
+
+
+def _rewrite_consistently(settings, name, array):
+    """Replace one array of the current generation and forge every checksum to match."""
+    import hashlib
+    import zlib
+
+    import numpy as np
+
+    current = json.loads((settings.index_dir / "CURRENT").read_text())
+    gen = settings.index_dir / current["generation"]
+    np.save(gen / f"{name}.npy", array, allow_pickle=False)
+    meta = json.loads((gen / "meta.json").read_bytes())
+    raw = (gen / f"{name}.npy").read_bytes()
+    meta["files_written"][f"{name}.npy"] = {"size": len(raw), "crc32": zlib.crc32(raw)}
+    meta_raw = json.dumps(meta).encode()
+    (gen / "meta.json").write_bytes(meta_raw)
+    current["meta_sha256"] = hashlib.sha256(meta_raw).hexdigest()
+    (settings.index_dir / "CURRENT").write_text(json.dumps(current))
+
+
+@pytest.mark.parametrize(
+    "name, change, problem",
+    [
+        ("post_doc", lambda a: a + 1_000_000, "post_doc: document numbers out of range"),
+        ("passage_article", lambda a: a * 50, "passage_article: article numbers out of range"),
+        ("text_ptr", lambda a: a[:-5], "text_ptr: offsets don't fit the passage texts"),
+        ("post_ptr", lambda a: a[::-1].copy(), "post_ptr: postings lists don't fit"),
+        ("idf", lambda a: a[:3], "idf: 3 entries for"),
+    ],
+)
+def test_arrays_rewritten_with_forged_checksums_are_corrupt_not_a_crash(
+    settings, name, change, problem
+):
+    index, _ = open_with_messages(settings)
+    _rewrite_consistently(settings, name, change(np.asarray(index.arrays[name])))
+    with pytest.raises(IndexStoreError, match=f"is corrupt \\({problem}"):
+        store.load(settings.index_dir)
+    rebuilt, messages = open_with_messages(settings)  # `ask` says so and rebuilds
+    assert messages[0].startswith("Rebuilding the index: the index at")
+    assert problem in messages[0]
+    hits = Searcher(rebuilt).ask("When do K-5 students return?").hits
+    assert hits and "K-5" in hits[0].passage.text

@@ -8,7 +8,6 @@ as a `Problem` and skipped; everything else is still read.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -16,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from index.errors import CorpusError
+from index.ingest.walk import _why, scan
 from index.models import ArticleText, Problem
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
@@ -35,7 +35,8 @@ FRONT_MATTER_KEYS = {
     "section": "section",
     "tags": "tags",
 }
-_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+# (the value is stripped in Python: `(.*?)\s*$` would rescan trailing spaces at every step)
+_FRONT_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:(.*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class SourceFile:
     mtime_ns: int
     # a slice of a large .jsonl file, read by one worker: (start byte, end byte, first line)
     part: tuple[int, int, int] | None = None
+    linked: bool = False  # reached through a symbolic link (inside the corpus)
 
 
 def split_jsonl(source: SourceFile, target: int) -> list[SourceFile]:
@@ -80,76 +82,62 @@ def default_corpus() -> Path:
     return Path(str(resources.files("index.seeds")))
 
 
-def find_files(root: Path, problems: list[Problem]) -> list[SourceFile]:
-    """Every article file under `root` (or `root` itself), sorted; loops and dead links reported."""
+def find_files(
+    root: Path, problems: list[Problem], outside_links: bool = False
+) -> list[SourceFile]:
+    """Every article file under `root` (or `root` itself), sorted; loops and dead links
+    reported. The corpus is what lies under `root`: a link that resolves outside it is
+    skipped with a warning naming it (unless `outside_links`). The tree is walked with a
+    stack, not recursion, so any depth is walked (within the system's path limit)."""
     root = Path(root)
     if not root.exists():
         raise CorpusError(f"The corpus path {root} does not exist.")
     if root.is_file():
         stat = root.stat()
         return [SourceFile(root, root.name, stat.st_size, stat.st_mtime_ns)]
-    found: list[SourceFile] = []
-    seen_dirs: set[str] = set()
-
-    def on_error(err: OSError) -> None:
-        problems.append(Problem(_rel(Path(err.filename or root), root), _why(err)))
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in seen_dirs:
-            problems.append(Problem(_rel(Path(dirpath), root), "symlink loop; folder skipped"))
-            dirnames[:] = []
-            continue
-        seen_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
-                continue
-            path = Path(dirpath) / name
-            try:
-                stat = path.stat()
-            except OSError as err:
-                problems.append(Problem(_rel(path, root), _why(err)))
-                continue
-            found.append(SourceFile(path, _rel(path, root), stat.st_size, stat.st_mtime_ns))
-    return found
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _why(err: OSError) -> str:
-    if isinstance(err, PermissionError):
-        return "permission denied; skipped"
-    if isinstance(err, FileNotFoundError):
-        return "file vanished or is a dangling link; skipped"
-    return f"could not be read ({err.strerror or err}); skipped"
+    return [
+        SourceFile(Path(path), rel, size, mtime_ns, linked=linked)
+        for path, rel, size, mtime_ns, linked in scan(
+            root, problems, ARTICLE_SUFFIXES, outside_links
+        )
+    ]
 
 
 # ------------------------------------------------------------------ decoding
 
 
+# Control bytes that text files don't hold (tab, newlines, form feed and ESC aside).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1b")
+_CONTROL_TABLE = bytes.maketrans(_CONTROL_BYTES, b"\x00" * len(_CONTROL_BYTES))
+
+
+def is_binary(sample: bytes) -> bool:
+    """Whether the first 8 KB of a file (not UTF-16) look binary: more than 1 byte in 20
+    is a control character (NUL included), or more than 2 bytes and 1 in 1,000 are NULs.
+    A stray NUL or two in a text file (a copy-paste accident) doesn't make it binary;
+    images, PDFs, archives and executables are full of both."""
+    nuls = sample.count(0)
+    controls = sample.translate(_CONTROL_TABLE).count(0)
+    return controls * 20 > len(sample) or (nuls > 2 and nuls * 1000 > len(sample))
+
+
 def decode(data: bytes, lines: bool = False) -> str:
     """Bytes of a text file as str: UTF-8 (with or without BOM), UTF-16 with BOM, else
-    Windows-1252/Latin-1. Raises ValueError for binary data. With `lines` (a .jsonl
-    file), each line is decoded on its own, so one stray byte or NUL spoils one line,
-    not the file."""
+    Windows-1252/Latin-1. Raises ValueError for binary data (see `is_binary`). With
+    `lines` (a .jsonl file), each line is decoded on its own, so one stray byte spoils
+    one line, not the file."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     sample = data[:8192]
-    if nuls := sample.count(0):
+    if sample.count(0):
         if sample[1::2].count(0) > len(sample) // 4:
             return data.decode("utf-16-le", errors="replace")
         if sample[0::2].count(0) > len(sample) // 4:
             return data.decode("utf-16-be", errors="replace")
-        if not lines or nuls > len(sample) // 100:
-            raise ValueError("binary file, not text; skipped")
+    if is_binary(sample):
+        raise ValueError("binary file, not text; skipped")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -336,11 +324,14 @@ def _read_jsonl(
 
 # ------------------------------------------------------------------ markdown
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+# Every pattern here is linear on any line: what a bracket, a parenthesis or an emphasis
+# mark may enclose excludes the mark that opens it, so a scan from one opener ends at the
+# next opener and no character is scanned from more than one of them.
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
+_MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1")  # each "**" ends the span a "**" opened
+_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)((?:(?!\1).)+?)(?<=\S)\1(?![\w*])")
+_MD_HEADING = re.compile(r"#{1,6}\s+(.*)")  # trailing "#"s and spaces stripped in Python
 _MD_PREFIX = re.compile(r"^\s{0,3}(?:>\s?|[-*+]\s+|\d+[.)]\s+)")
 
 
@@ -351,7 +342,7 @@ def clean_markdown(text: str) -> tuple[str | None, str]:
     for line in text.splitlines():
         m = _MD_HEADING.match(line)
         if m:
-            title = title or m.group(1)
+            title = title or m.group(1).rstrip().rstrip("#").rstrip()
             out.append("")
             continue
         line = _MD_PREFIX.sub("", line)

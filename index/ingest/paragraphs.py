@@ -120,17 +120,18 @@ def segment(doc: ArticleText, boilerplate: Boilerplate) -> tuple[Article, list[P
     seen: set[str] = set()
     passages = []
     for number, paragraph in enumerate(content, 1):
-        key = fold(paragraph)
-        if key in seen:
-            continue
-        seen.add(key)
-        passages.append(Passage(doc.id, number, paragraph))
+        for part in bounded(paragraph):
+            key = fold(part)
+            if key in seen:
+                continue
+            seen.add(key)
+            passages.append(Passage(doc.id, number, part))
     source = doc.source
     if source is None and content and (m := _DATELINE.match(content[0])) and m.group("source"):
         source = m.group("source").strip()
     article = Article(
         id=doc.id,
-        title=printable(doc.title or "").strip() or derive_title(content),
+        title=" ".join(printable(doc.title or "").split()) or derive_title(content),
         path=doc.path,
         paragraphs=len(content),
         url=_clean(doc.url),
@@ -144,8 +145,36 @@ def segment(doc: ArticleText, boilerplate: Boilerplate) -> tuple[Article, list[P
     return article, passages
 
 
+PASSAGE_CHARS = 20_000  # longer than any real paragraph; a longer one is quoted in parts
+_ENDS = (". ", "! ", "? ", '." ', ".” ", '?" ', "; ")
+
+
+def bounded(paragraph: str, limit: int = PASSAGE_CHARS) -> list[str]:
+    """`paragraph` as it is, or, when longer than `limit`, in parts of at most `limit`
+    characters, each cut after the last sentence end (else the last space) in its second
+    half; every part is cited as the paragraph it comes from. Linear in its length: a
+    200 MB single-line file becomes passages a search can quote, not one it prints."""
+    if len(paragraph) <= limit:
+        return [paragraph]
+    parts, start, n = [], 0, len(paragraph)
+    while n - start > limit:
+        low, high = start + limit // 2, start + limit
+        cut = max(paragraph.rfind(end, low, high) for end in _ENDS)
+        if cut >= 0:
+            cut += paragraph.find(" ", cut, high + 1) - cut  # after the mark (and quote)
+        else:
+            cut = paragraph.rfind(" ", low, high)
+        cut = high if cut <= start else cut
+        if part := paragraph[start:cut].strip():
+            parts.append(part)
+        start = cut
+    if tail := paragraph[start:].strip():
+        parts.append(tail)
+    return parts
+
+
 def _clean(value: str | None) -> str | None:
-    return (printable(value).strip() or None) if value else None
+    return (" ".join(printable(value).split()) or None) if value else None  # one line
 
 
 def derive_title(content: list[str]) -> str:

@@ -8,6 +8,7 @@ merges their postings into a copy of the current generation.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import multiprocessing
@@ -30,8 +31,10 @@ from index.ingest.corpus import SourceFile, find_files, read_file, split_jsonl
 from index.ingest.paragraphs import Boilerplate, segment
 from index.models import Article, Problem
 from index.storage import store
+from index.storage.files import access_error
 from index.storage.settings import IndexSettings
 from index.storage.store import GenerationWriter, Index
+from index.storage.workers import die_with_parent
 from index.text import aliases as alias_learning
 from index.text.analysis import Analyzer
 from index.text.attribution import attribute
@@ -231,7 +234,7 @@ def _analysed(
         else "spawn"
     )
     ctx = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=die_with_parent) as pool:
         yield from pool.map(
             analyse_chunk, chunks, [settings.boilerplate] * len(chunks), chunksize=1
         )
@@ -615,10 +618,13 @@ def _run(
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         builder.finish(meta)
-    except BaseException:
+    except BaseException as err:
         if builder is not None:
-            builder.close()
+            with contextlib.suppress(OSError):  # flushing onto a full disk fails again
+                builder.close()
         writer.abandon()
+        if (named := access_error(err, writer.path)) is not None:
+            raise named from err  # "disk full while writing …", not "unexpected error"
         raise
     report.total_articles, report.total_passages = builder.n_articles, builder.n_passages
     report.seconds = time.perf_counter() - start

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.errors import CorpusError, IndexMissing, IndexStoreError
-from index.ingest.corpus import SourceFile, find_files
+from index.errors import CorpusError, IndexAccessError, IndexMissing, IndexStoreError
+from index.ingest.corpus import ARTICLE_SUFFIXES, SourceFile, find_files, scan
 from index.models import Problem
 from index.storage import build as builder
 from index.storage.settings import IndexSettings
@@ -40,17 +40,27 @@ def check(index: Index, settings: IndexSettings) -> Staleness:
     if meta.get("corpus") != str(corpus):
         return Staleness(f"it was built from another corpus ({meta.get('corpus')})")
     recorded: dict[str, list[int]] = meta.get("files", {})
-    scanned = find_files(corpus, [])
     seen: set[str] = set()
     added = []
-    for f in scanned:
-        key = builder.file_key(f, corpus)
-        seen.add(key)
-        before = recorded.get(key)
+    scanned = (
+        scan(corpus, [], ARTICLE_SUFFIXES)
+        if corpus.is_dir()  # a corpus of one file: named as file_key() names it
+        else [(str(f.path), f.rel, f.size, f.mtime_ns, True) for f in find_files(corpus, [])]
+    )
+    for path, rel, size, mtime_ns, linked in scanned:
+        # a file reached without a link is named by its path under the (resolved) corpus,
+        # which is what file_key() would find, without resolving each path (costly at
+        # 100,000 files: this scan is a stat per file and runs before every `ask`)
+        f = None
+        if linked:
+            f = SourceFile(Path(path), rel, size, mtime_ns, linked=True)
+            rel = builder.file_key(f, corpus)
+        seen.add(rel)
+        before = recorded.get(rel)
         if before is None:
-            added.append(f)
-        elif before != [f.size, f.mtime_ns]:
-            return Staleness(f"{key} changed")
+            added.append(f or SourceFile(Path(path), rel, size, mtime_ns))
+        elif before[0] != size or before[1] != mtime_ns:
+            return Staleness(f"{rel} changed")
     for key, before in recorded.items():
         if key in seen:
             continue
@@ -71,6 +81,8 @@ def _state(settings: IndexSettings) -> tuple[Index | None, Staleness]:
         index = load(settings.index_dir)
     except IndexMissing:
         return None, Staleness(rebuild="")
+    except IndexAccessError:
+        raise  # unreadable is not damaged: rebuilding would only fail the same way
     except IndexStoreError as err:
         return None, Staleness(rebuild=str(err))
     return index, check(index, settings)
@@ -82,28 +94,48 @@ def open_index(
     progress: builder.Progress | None = None,
     on_problems: Callable[[list[Problem]], None] | None = None,
 ) -> Index:
-    """The current index for `settings`, built or updated first when it is out of date."""
+    """The current index for `settings`, built or updated first when it is out of date.
+    When it can't be written (disk full, permission denied), the last good index is
+    returned, and `notify` hears why."""
     if not Path(settings.corpus).exists():
         raise CorpusError(f"The corpus path {settings.corpus} does not exist.")
     index, staleness = _state(settings)
     if index is not None and staleness.fresh:
         return index
-    with locked(settings.index_dir):
-        index, staleness = _state(settings)  # another process may have done it meanwhile
-        if index is not None and staleness.fresh:
-            return index
-        if index is None or staleness.rebuild is not None:
-            if staleness.rebuild:
-                notify(f"Rebuilding the index: {_sentence(staleness.rebuild)}")
-            else:
-                notify(f"Indexing {settings.corpus} (first run)…")
-            report = builder.build(settings, progress)
-        else:
-            notify(f"Adding {len(staleness.added)} new file(s) to the index…")
-            report = builder.add(settings, index, staleness.added, progress)
+    try:
+        with locked(settings.index_dir):
+            index, staleness = _state(settings)  # another process may have done it meanwhile
+            if index is not None and staleness.fresh:
+                return index
+            report = _update(settings, index, staleness, notify, progress)
+    except IndexAccessError as err:
+        if index is None:
+            raise
+        notify(  # the corpus changed but the index can't be written: answer anyway
+            f"Could not update the index: {err} Answering from the last good index "
+            f"(built {index.meta.get('built', '?')})."
+        )
+        return index
     if on_problems is not None and report.problems:
         on_problems(report.problems)
     return load(settings.index_dir)
+
+
+def _update(
+    settings: IndexSettings,
+    index: Index | None,
+    staleness: Staleness,
+    notify: Notify,
+    progress: builder.Progress | None,
+) -> builder.Report:
+    if index is None or staleness.rebuild is not None:
+        if staleness.rebuild:
+            notify(f"Rebuilding the index: {_sentence(staleness.rebuild)}")
+        else:
+            notify(f"Indexing {settings.corpus} (first run)…")
+        return builder.build(settings, progress)
+    notify(f"Adding {len(staleness.added)} new file(s) to the index…")
+    return builder.add(settings, index, staleness.added, progress)
 
 
 def _sentence(reason: str) -> str:

@@ -50,8 +50,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.errors import IndexMissing, IndexStoreError
+from index.errors import IndexMissing, IndexStoreError, NewsbotError
 from index.models import Article, Passage
+from index.storage import files
+from index.storage.integrity import validate
 
 FORMAT = "newsbot-index"
 VERSION = 3
@@ -128,6 +130,7 @@ class Index:
         self.path = path
         self.meta = meta
         self.aliases = aliases
+        self.arrays = arrays
         self.passages = Postings(
             vocab,
             arrays["post_ptr"],
@@ -234,7 +237,10 @@ def read_current(index_dir: Path) -> dict | None:
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise IndexStoreError(f"The index at {index_dir} can't be read ({err.strerror}).") from err
+        named = files.access_error(err, path, writing=False)
+        raise named or IndexStoreError(
+            f"The index at {index_dir} can't be read ({err.strerror})."
+        ) from err
     try:
         current = json.loads(raw)
         if not isinstance(current, dict):
@@ -271,22 +277,22 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
     gen = index_dir / str(current.get("generation", ""))
     try:
         meta_raw = (gen / "meta.json").read_bytes()
-    except OSError:
-        raise IndexStoreError(
+    except OSError as err:
+        raise files.access_error(err, gen / "meta.json", writing=False) or IndexStoreError(
             f"The index at {index_dir} is incomplete (missing {gen.name}/meta.json)."
         ) from None
     if _sha256(meta_raw) != current.get("meta_sha256"):
         raise IndexStoreError(f"The index at {index_dir} is corrupt (meta.json checksum).")
     meta = json.loads(meta_raw)
-    files: dict[str, dict] = meta["files_written"]
-    total = sum(f["size"] for f in files.values())
+    written: dict[str, dict] = meta["files_written"]
+    total = sum(f["size"] for f in written.values())
     full = verify == "full" or (verify == "auto" and total <= FULL_CHECK_BYTES)
-    for name, expect in files.items():
+    for name, expect in written.items():
         path = gen / name
         try:
             size = path.stat().st_size
-        except OSError:
-            raise IndexStoreError(
+        except OSError as err:
+            raise files.access_error(err, path, writing=False) or IndexStoreError(
                 f"The index at {index_dir} is incomplete (missing {name})."
             ) from None
         if size != expect["size"]:
@@ -295,25 +301,35 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
             raise IndexStoreError(f"The index at {index_dir} is corrupt ({name} checksum).")
     meta["verified_at_load"] = full
     try:
-        arrays = {
-            name: np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in ARRAYS
-        }
-        vocab = json.loads((gen / "vocab.json").read_bytes())
-        aliases = json.loads((gen / "aliases.json").read_bytes())
-        texts = Segments([gen / name for name in meta["segments"]["texts"]])
-        articles = Segments([gen / name for name in meta["segments"]["articles"]])
+        with files.named_errors(gen, writing=False):
+            arrays = {
+                name: np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                for name in ARRAYS
+            }
+            vocab = json.loads((gen / "vocab.json").read_bytes())
+            aliases = json.loads((gen / "aliases.json").read_bytes())
+            texts = Segments([gen / name for name in meta["segments"]["texts"]])
+            articles = Segments([gen / name for name in meta["segments"]["articles"]])
     except (OSError, ValueError) as err:
         raise IndexStoreError(f"The index at {index_dir} is corrupt ({err}).") from err
+    problem = validate(arrays, len(vocab), texts, articles, values=full)
+    if problem:
+        raise IndexStoreError(f"The index at {index_dir} is corrupt ({problem}).")
     return Index(gen, meta, arrays, vocab, texts, articles, aliases)
 
 
 def verify_all(index: Index) -> list[str]:
-    """Names of the files whose CRC-32 doesn't match (empty when the index is sound)."""
-    return [
+    """Names of the files whose CRC-32 doesn't match, and what doesn't fit together in the
+    arrays (empty when the index is sound)."""
+    bad = [
         name
         for name, expect in index.meta["files_written"].items()
         if _crc32(index.path / name) != expect["crc32"]
     ]
+    if not bad:
+        problem = validate(index.arrays, len(index.passages.vocab), index._texts, index._articles)
+        bad += [problem] if problem else []
+    return bad
 
 
 def _bytes_map(path: Path) -> np.ndarray:
@@ -324,7 +340,7 @@ def _bytes_map(path: Path) -> np.ndarray:
 
 def _crc32(path: Path) -> int:
     crc = 0
-    with open(path, "rb") as f:
+    with files.named_errors(path, writing=False), open(path, "rb") as f:
         while chunk := f.read(1 << 22):
             crc = zlib.crc32(chunk, crc)
     return crc
@@ -344,11 +360,18 @@ class GenerationWriter:
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
-        self.index_dir.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
         self.name = f"gen-{stamp}-{secrets.token_hex(3)}"
         self.path = self.index_dir / self.name
-        self.path.mkdir()
+        with files.named_errors(self.index_dir):
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            self._collect_garbage()  # what a killed writer left (a full disk stays full)
+            self.path.mkdir()
+            try:
+                files.mark(self.path, FORMAT)
+            except OSError:
+                self.abandon()
+                raise
         self.written: dict[str, dict] = {}
 
     def link_segments(self, base: Index, kind: str) -> list[str]:
@@ -375,9 +398,10 @@ class GenerationWriter:
 
     def open_array(self, name: str, dtype, length: int) -> np.ndarray:
         """A new .npy file mapped for writing (for arrays too big to build in memory)."""
-        return np.lib.format.open_memmap(
-            self.path / f"{name}.npy", mode="w+", dtype=dtype, shape=(length,)
-        )
+        path = self.path / f"{name}.npy"
+        array = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(length,))
+        files.preallocate(path)  # a full disk is an OSError now, not a SIGBUS later
+        return array
 
     def save_json(self, name: str, obj) -> None:
         (self.path / name).write_text(json.dumps(obj, ensure_ascii=False), "utf-8")
@@ -410,16 +434,13 @@ class GenerationWriter:
         shutil.rmtree(self.path, ignore_errors=True)
 
     def _collect_garbage(self) -> None:
-        """Remove other generations and stray temp files. Processes still serving from an
-        old generation keep their memory maps (POSIX keeps unlinked files alive)."""
-        for entry in self.index_dir.iterdir():
-            stale_gen = entry.name.startswith("gen-") and entry.name != self.name
-            stale_tmp = entry.name.startswith(f"{CURRENT}.") and entry.name.endswith(".tmp")
-            if stale_gen:
-                shutil.rmtree(entry, ignore_errors=True)
-            elif stale_tmp:
-                with contextlib.suppress(OSError):
-                    entry.unlink()
+        """Remove other generations and stray temp files newsbot wrote (see files.py);
+        nothing while CURRENT can't be read (a newer newsbot's index is not debris)."""
+        try:
+            current = (read_current(self.index_dir) or {}).get("generation")
+        except NewsbotError:
+            return
+        files.collect_garbage(self.index_dir, {self.name, current}, CURRENT, FORMAT)
 
 
 def _fsync(path: Path) -> None:
@@ -441,8 +462,10 @@ def _fsync_dir(path: Path) -> None:
 def locked(index_dir: Path) -> Iterator[None]:
     """One writer at a time per index folder (other writers wait)."""
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / "LOCK", "a+b") as f:
+    with files.named_errors(index_dir):
+        index_dir.mkdir(parents=True, exist_ok=True)
+        f = open(index_dir / "LOCK", "a+b")  # noqa: SIM115 (closed below)
+    with f:
         if os.name == "posix":
             import fcntl
 

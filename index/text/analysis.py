@@ -62,7 +62,12 @@ def fold(text: str) -> str:
 
 # ---------------------------------------------------------------- sentences
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+# Linear on any input: a match can only start where a run of end marks starts (the
+# lookbehind), and the possessive quantifiers never give back what they took, so a run
+# of 50,000 dots is one attempt, not 50,000 attempts of 50,000 steps each.
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s++[\"“‘(\[]?[A-Z0-9])")
+_SPACES = re.compile(r"\s*")
+_WORD_REACH = 16  # an abbreviation or an initial is shorter than this
 _ABBREVIATIONS = frozenset(
     (
         "mr mrs ms dr prof gov sen rep gen lt col sgt capt st ave blvd rd jr sr no vs etc inc "
@@ -72,24 +77,28 @@ _ABBREVIATIONS = frozenset(
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, not split after "Dr.", "Feb.", "U.S." or initials."""
+    """(start, end) of each sentence, not split after "Dr.", "Feb.", "U.S." or initials.
+    Linear in the length of `text`: each end mark looks back a bounded distance."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        word = (
-            text[: m.start()].rsplit(None, 1)[-1].lstrip('"“‘(')
-            if text[: m.start()].strip()
-            else ""
-        )
-        if m.group().startswith(".") and (
-            word.casefold() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
-        ):
+        if m.group().startswith(".") and _abbreviation(text, m.start()):
             continue
         end = m.end()
         spans.append((start, end))
-        start = end + len(text[end:]) - len(text[end:].lstrip())
+        start = _SPACES.match(text, end).end()
     if start < len(text.rstrip()):
         spans.append((start, len(text.rstrip())))
     return spans
+
+
+def _abbreviation(text: str, dot: int) -> bool:
+    """Whether the word before the dot at `dot` is an abbreviation or an initial."""
+    head = text[max(0, dot - _WORD_REACH) : dot]
+    words = head.rsplit(None, 1)
+    if not words or (len(words[-1]) == len(head) and dot > _WORD_REACH):
+        return False  # nothing before it, or a word too long to be an abbreviation
+    word = words[-1].lstrip('"“‘(')
+    return word.casefold() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
 # ---------------------------------------------------------------- tokenising
