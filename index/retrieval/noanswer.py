@@ -38,8 +38,8 @@ class Coverage:
         common = COMMON_SHARE * n
         self.common_weight = math.log(n - common + 0.5) - math.log(common + 0.5)
 
-    def answers(self, query: Query, terms: tuple[str, ...], docs: np.ndarray) -> bool:
-        """Does any of `docs` hold enough of the question's weight?"""
+    def held(self, query: Query, terms: tuple[str, ...], docs: np.ndarray):
+        """(weight each of `docs` holds, the question's whole weight)."""
         postings = self.index.passages
         total = 0.0
         held = np.zeros(len(docs))
@@ -54,5 +54,10 @@ class Coverage:
             for ids in query.alternatives.get(t, ()):
                 has = has | np.logical_and.reduce([postings.contains(i, docs) for i in ids])
             held += has * (weight * WEAK_HELD if t in self.weak else weight)
+        return held, total
+
+    def answers(self, query: Query, terms: tuple[str, ...], docs: np.ndarray) -> bool:
+        """Does any of `docs` hold enough of the question's weight?"""
+        held, total = self.held(query, terms, docs)
         enough = (held >= self.common_weight) & (held >= MIN_COVERAGE * total)
         return bool(enough.any())
