@@ -34,8 +34,10 @@ class Query:
     # question term -> term-id tuples that stand in for it (all of a tuple must be held)
     alternatives: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
     missing: tuple[str, ...] = ()  # the question's words the archive never printed
+    guessed: frozenset[str] = frozenset()  # question terms only a near form stands in for
     kind: int = 0
     focus_missing: bool = False  # "What is the <focus> …" and the archive lacks <focus>
+    names_missing: bool = False  # it names something ("New York") and the archive never did
 
 
 def df(postings: Postings, tid: int | None) -> int:
@@ -89,6 +91,7 @@ class QueryBuilder:
                 continue
             near = self.near(t) if self.near_forms else None
             if near is not None:
+                query.guessed |= {t}
                 query.alternatives[t] = [(near,)]
                 extra[near] = None
                 query.stand_ins.append(((), (near,)))
@@ -98,7 +101,20 @@ class QueryBuilder:
         query.missing = self.surface(text, set(missing))
         focus = self.focus(text)
         query.focus_missing = bool(focus) and set(focus) <= set(missing)
+        names = self.names(text)
+        query.names_missing = bool(names) and all(set(n) <= set(missing) for n in names)
         return query
+
+    def names(self, text: str) -> list[tuple[str, ...]]:
+        """The terms of each capitalised word after the first (a name: "York", "CTU",
+        "K-5"), weak words left out; none when the question is all capitals."""
+        if not any(c.islower() for c in text):
+            return []
+        out = []
+        for tok in self.analyzer.tokens(text)[1:]:
+            if tok.terms and text[tok.start].isupper() and not set(tok.terms) <= self.weak:
+                out.append(tuple(tok.terms))
+        return out
 
     def focus(self, text: str) -> list[str]:
         """The terms of the noun a "What is the <focus> of …" question asks about."""
@@ -113,8 +129,10 @@ class QueryBuilder:
 
     def near(self, term: str) -> int | None:
         """The printed term nearest an unprinted one: one edit away with the same first
-        letter (a typo), else the longest shared start of five letters or more (a
-        derived form). Short words have too many neighbours: none under five letters."""
+        letter (a typo), else the longest shared start of five letters or more and all
+        but three of the word's (a derived form: "vaccinations" -> "vaccine", not
+        "lighthouse" -> "Lightfoot"). Short words have too many neighbours: none under
+        five letters."""
         if len(term) < 5 or not term.isalpha():
             return None
         postings = self.index.passages
@@ -129,7 +147,7 @@ class QueryBuilder:
         if len(term) < 6:
             return None
         vocab = self._sorted_terms
-        for length in range(len(term) - 1, 4, -1):
+        for length in range(len(term) - 1, max(4, len(term) - 4), -1):
             prefix = term[:length]
             lo = bisect.bisect_left(vocab, prefix)
             hi = bisect.bisect_left(vocab, prefix + "\uffff")

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.retrieval.engines import Engine, SparseEngine
+from index.retrieval.proximity import window_scores
 from index.retrieval.query import Query
 from index.storage.store import Index
+from index.text.analysis import Analyzer
 
 TINY_CORPUS = 3  # fewer passages than this: rank by terms held (see Ranker.tiny)
 CANDIDATES = 50  # passages re-scored after the engine's first pass
@@ -28,6 +30,7 @@ ALIAS_WEIGHT = 0.5  # an alias's or a near form's terms, against the question's 
 CONTEXT_WEIGHT = 0.3  # the article's title and lead, against the passage's own words
 TYPE_BONUS = 0.2  # a passage holding what the question asks for (a date for "when"...)
 TIE = 0.01  # relative score difference under which the newer article comes first
+PROXIMITY_WEIGHT = 0.2  # the best window's idf weight, added (index/retrieval/proximity.py)
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,16 @@ class Tuning:
     near_forms: bool = True
     weak_words: bool = True
     focus_rule: bool = True
+    names_rule: bool = True
+    proximity: float = PROXIMITY_WEIGHT
 
 
 class Ranker:
     """The engine's first pass, re-scored with the features above."""
 
-    def __init__(self, index: Index, engine: Engine, tuning: Tuning) -> None:
+    def __init__(self, index: Index, engine: Engine, tuning: Tuning, analyzer: Analyzer) -> None:
         self.index = index
+        self.analyzer = analyzer
         self.engine = engine
         self.tuning = tuning
         self.contexts = SparseEngine(index.contexts, np.asarray(index.contexts.idf))
@@ -72,6 +78,8 @@ class Ranker:
                 * not_lead
                 * self.contexts.score(query.ids + query.extra, articles)
             )
+        if self.tuning.proximity:
+            scores += self.tuning.proximity * self._proximity(query, docs)
         if query.kind and self.tuning.type_bonus:
             wanted = (np.asarray(self.index.passage_flags)[docs] & query.kind) != 0
             scores *= np.where(wanted, 1 + self.tuning.type_bonus, 1.0)
@@ -93,6 +101,12 @@ class Ranker:
                 extra = np.minimum(extra, cap) * lacks
             total += extra
         return total
+
+    def _proximity(self, query: Query, docs: np.ndarray) -> np.ndarray:
+        postings = self.index.passages
+        weights = {postings.vocab[t]: float(postings.idf[t]) for t in query.ids + query.extra}
+        texts = [self.index.text(int(d)) for d in docs]
+        return window_scores(self.analyzer, texts, weights)
 
     def _newer_first_in_ties(self, docs: np.ndarray, scores: np.ndarray):
         docs, scores = docs.copy(), scores.copy()

@@ -6,13 +6,17 @@ The work is done by stage, each in its own module:
    words the archive never printed, what kind of answer it wants, its focus).
 2. `ranking.py`: the engine's candidates re-scored (aliases, article context,
    question type, newer first in ties).
-3. `noanswer.py`: the no-answer rule (does any candidate hold enough of the question's
-   distinctive weight?). And when the question names its focus ("What is the <focus>
-   …", "What's the best <focus> …") and the archive never printed it, the answer is
-   `no_answer` whatever else matches. "What is the best pizza in Chicago?" finds
-   "best" and "Chicago" in one paragraph but "pizza" nowhere: nothing is quoted.
+3. `noanswer.py`: the no-answer rule and the grade (how much of the question's
+   distinctive weight the best candidates hold: none of it worth quoting is
+   `no_answer`; enough of it is "high" confidence, less is "low"). And when nothing in
+   the archive speaks to the question, the answer is `no_answer` whatever else
+   matches: when it names its focus ("What is the <focus> …", "What's the best <focus>
+   …") or names things ("New York") and the archive never printed them. "What is the
+   best pizza in Chicago?" finds "best" and "Chicago" in one paragraph but "pizza"
+   nowhere: nothing is quoted, and `missing` says "pizza".
 4. Here: passages with the same text (folded) are quoted once; matched words are
-   located in each passage for highlighting.
+   located in each passage for highlighting; `missing` names the question's words (as
+   typed) that no quoted passage holds.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ class Searcher:
         self.queries = QueryBuilder(
             index, self.analyzer, self.aliases, weak, near_forms=self.tuning.near_forms
         )
-        self.ranker = Ranker(index, self.engine, self.tuning)
+        self.ranker = Ranker(index, self.engine, self.tuning, self.analyzer)
         self.coverage = Coverage(index, weak)
 
     # ---------------------------------------------------------------- asking
@@ -72,29 +76,44 @@ class Searcher:
         own figures, which the archive may well state differently)."""
         top, offset = max(1, top), max(0, offset)
         query = self._query(question, optional)
+        refused = Answer(question, True, terms=query.terms, missing=query.missing)
         if not query.ids and not query.extra:
-            return Answer(question, True, terms=query.terms, missing=query.missing)
-        if query.focus_missing and self.tuning.focus_rule:
-            docs, scores = np.zeros(0, np.int64), np.zeros(0)
-        elif self.index.n_passages < TINY_CORPUS:
+            return refused
+        if (query.focus_missing and self.tuning.focus_rule) or (
+            query.names_missing and self.tuning.names_rule
+        ):
+            return refused
+        weighed = tuple(
+            t for t in query.terms if t not in optional or t in self.index.passages.term_id
+        )
+        if self.index.n_passages < TINY_CORPUS:
             docs, scores = self.ranker.tiny(query)
+            confidence = "high" if len(docs) and scores[0] >= len(weighed) else "low"
         else:
             docs, scores = self.ranker.ranked(query, max(CANDIDATES, offset + top + 10))
-            weighed = tuple(
-                t for t in query.terms if t not in optional or t in self.index.passages.term_id
-            )
-            if len(docs) and not self.coverage.answers(query, weighed, docs[:10]):
-                docs = docs[:0]
-        if len(docs) == 0:
-            return Answer(question, True, terms=query.terms, missing=query.missing)
+            confidence = self.coverage.grade(query, weighed, docs) if len(docs) else None
+        if len(docs) == 0 or confidence is None:
+            return refused
         chosen = self._distinct(docs, scores, offset + top)
         window = chosen[offset : offset + top]
+        if not window:
+            return refused
         wanted = set(query.terms) | {self.index.passages.vocab[t] for t in query.extra}
         hits = tuple(
             self._hit(offset + rank, d, s, wanted) for rank, (d, s) in enumerate(window, 1)
         )
+        unheld = self.coverage.unheld(
+            query, tuple(t for t in weighed if t not in optional), np.array([d for d, _ in window])
+        )
         return Answer(
-            question, not hits, hits, offset, len(chosen) > offset + top, query.terms, query.missing
+            question,
+            False,
+            hits,
+            offset,
+            len(chosen) > offset + top,
+            query.terms,
+            self.queries.surface(question[:MAX_QUESTION_CHARS], unheld),
+            confidence,
         )
 
     def _query(self, question: str, optional: frozenset[str] = frozenset()) -> Query:
