@@ -32,7 +32,7 @@ CONFIGS = {
     "no spelled-out grade ranges": ({"grade_phrases": False}, ON),
     "no aliases": ({}, replace(ON, alias_weight=0.0)),
     "no article context": ({}, replace(ON, context_weight=0.0)),
-    "no question-type bonus": ({}, replace(ON, type_bonus=0.0)),
+    "question-type bonus on (x1.2)": ({}, replace(ON, type_bonus=0.2)),
     "no near forms (typos)": ({}, replace(ON, near_forms=False)),
     "no weak-word list": ({}, replace(ON, weak_words=False)),
     "no focus rule": ({}, replace(ON, focus_rule=False)),

@@ -16,8 +16,10 @@ from index.text.aliases import learn
 from index.text.features import DATE, NUMBER, PERSON, QUOTE, question_kind
 from tests.conftest import DATA, ROOT, SEEDS
 
-# the Rhine figures this code reaches (README "Answer quality"); the gate holds them
-RHINE = {"refused": 1, "high": 0.90, "hit1": 0.82, "hit3": 0.94}
+# the Rhine figures this code reaches, of 290 answerable questions (README "Answer
+# quality"); the gate holds them. Issue 10's targets are refused <= 2, high >= 85%,
+# hit@1 >= 0.88 (255), hit@3 >= 0.96 (279): the last two are not reached.
+RHINE = {"refused": 1, "high": 268, "hit1": 244, "hit3": 274}
 
 
 @pytest.fixture(scope="module")
@@ -297,9 +299,9 @@ def test_rhine_quality_gate(rhine):
     report = evaluate(searcher, questions.questions)
     assert report.answerable == 290 and report.unanswerable_total == 208
     assert report.answerable_refused <= RHINE["refused"]
-    assert report.answerable_high >= RHINE["high"] * 290
-    assert report.hit1 >= RHINE["hit1"] * 290, report.hit1
-    assert report.hit3 >= RHINE["hit3"] * 290, report.hit3
+    assert report.answerable_high >= RHINE["high"]
+    assert report.hit1 >= RHINE["hit1"], report.hit1
+    assert report.hit3 >= RHINE["hit3"], report.hit3
 
 
 def test_offtopic_questions_are_refused_or_low(rhine, seed_searcher, questions):
