@@ -6,7 +6,9 @@ passages; each is then scored as
     BM25(question) + ALIAS_WEIGHT x BM25(aliases, near forms)
                    + CONTEXT_WEIGHT x BM25 of its article's title and lead
                    + PROXIMITY_WEIGHT x the idf of the question terms in its best
-                     window of a few words (index/retrieval/proximity.py),
+                     window of a few words (off by default)
+                   + ORDER_WEIGHT x the idf of question term pairs it has in the
+                     question's order, close together (index/retrieval/proximity.py),
 
 times (1 + TYPE_BONUS) when it holds what the question asks for (a date for "when", a
 number for "how many", a name for "who", a quote for "what did X say";
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.retrieval.engines import Engine, SparseEngine
-from index.retrieval.proximity import window_scores
+from index.retrieval.proximity import proximity_scores
 from index.retrieval.query import Query
 from index.storage.store import Index
 from index.text.analysis import Analyzer
@@ -35,7 +37,10 @@ CONTEXT_WEIGHT = 0.3  # the article's title and lead, against the passage's own 
 # nothing on the seed dev set and nothing (or worse) on the Rhine set (README table)
 TYPE_BONUS = 0.0
 TIE = 0.01  # relative score difference under which the newer article comes first
-PROXIMITY_WEIGHT = 0.2  # the best window's idf weight, added (index/retrieval/proximity.py)
+# the best window's idf weight, added (index/retrieval/proximity.py): off, as with the
+# ordered pairs on it changed nothing on either set (alone it helped Rhine: README)
+PROXIMITY_WEIGHT = 0.0
+ORDER_WEIGHT = 0.2  # the idf weight of question term pairs found in order, added
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class Tuning:
     focus_rule: bool = True
     names_rule: bool = True
     proximity: float = PROXIMITY_WEIGHT
+    order: float = ORDER_WEIGHT
 
 
 class Ranker:
@@ -83,8 +89,9 @@ class Ranker:
                 * not_lead
                 * self.contexts.score(query.ids + query.extra, articles)
             )
-        if self.tuning.proximity:
-            scores += self.tuning.proximity * self._proximity(query, docs)
+        if self.tuning.proximity or self.tuning.order:
+            windows, pairs = self._proximity(query, docs)
+            scores += self.tuning.proximity * windows + self.tuning.order * pairs
         if query.kind and self.tuning.type_bonus:
             wanted = (np.asarray(self.index.passage_flags)[docs] & query.kind) != 0
             scores *= np.where(wanted, 1 + self.tuning.type_bonus, 1.0)
@@ -107,11 +114,12 @@ class Ranker:
             total += extra
         return total
 
-    def _proximity(self, query: Query, docs: np.ndarray) -> np.ndarray:
+    def _proximity(self, query: Query, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         postings = self.index.passages
         weights = {postings.vocab[t]: float(postings.idf[t]) for t in query.ids + query.extra}
+        order = [t for t in query.terms if t in weights]
         texts = [self.index.text(int(d)) for d in docs]
-        return window_scores(self.analyzer, texts, weights)
+        return proximity_scores(self.analyzer, texts, order, weights)
 
     def _newer_first_in_ties(self, docs: np.ndarray, scores: np.ndarray):
         docs, scores = docs.copy(), scores.copy()
