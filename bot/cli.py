@@ -406,7 +406,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(_eval_summary(report, len(qset.questions)))
+    print(report.summary(len(qset.questions)))
     for failure in report.failures:
         first = (failure.first or "(nothing)").replace("\n", " ")
         print(
@@ -414,36 +414,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"{first[:160]}{'…' if len(first) > 160 else ''}"
         )
     return 0
-
-
-def _share(part: int, whole: int) -> str:
-    return f"{part}/{whole} ({100 * part / whole:.1f}%)" if whole else f"{part}/0"
-
-
-def _eval_summary(report, questions: int) -> str:
-    n = report.answerable
-    lines = [
-        f"questions:    {questions} ({n} answerable, {report.no_answer_total} no-answer)",
-        f"hit@1:        {report.hit1}/{n}" + (f" ({report.hit1 / n:.3f})" if n else ""),
-        f"hit@3:        {report.hit3}/{n}" + (f" ({report.hit3 / n:.3f})" if n else ""),
-        f"MRR@10:       {report.mrr:.3f}",
-        f"refused:      {report.answerable_refused} of the answerable",
-        f"confidence:   high on {_share(report.answerable_high, n)} of the answerable",
-        f"no_answer:    {report.no_answer_correct}/{report.no_answer_total} correct",
-        f"boilerplate:  {report.boilerplate_quoted} quoted",
-        f"duplicates:   {report.duplicate_top3} top-3 lists with the same text twice",
-    ]
-    if report.unanswerable_total:
-        lines.append(
-            f"unanswerable: {report.unanswerable_total} (SQuAD 2.0, not scored): "
-            f"{report.unanswerable_refused} refused"
-        )
-    if (off := report.offtopic) is not None:
-        lines.append(
-            f"off-topic:    asked of {off.archive}: refused {_share(off.refused, off.questions)}, "
-            f"refused or low {_share(off.refused + off.low, off.questions)}"
-        )
-    return "\n".join(lines)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -70,6 +70,37 @@ class EvalReport:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def summary(self, questions: int) -> str:
+        """The report as `newsbot eval` prints it, failures aside."""
+        n = self.answerable
+        lines = [
+            f"questions:    {questions} ({n} answerable, {self.no_answer_total} no-answer)",
+            f"hit@1:        {self.hit1}/{n}" + (f" ({self.hit1 / n:.3f})" if n else ""),
+            f"hit@3:        {self.hit3}/{n}" + (f" ({self.hit3 / n:.3f})" if n else ""),
+            f"MRR@10:       {self.mrr:.3f}",
+            f"refused:      {self.answerable_refused} of the answerable",
+            f"confidence:   high on {_share(self.answerable_high, n)} of the answerable",
+            f"no_answer:    {self.no_answer_correct}/{self.no_answer_total} correct",
+            f"boilerplate:  {self.boilerplate_quoted} quoted",
+            f"duplicates:   {self.duplicate_top3} top-3 lists with the same text twice",
+        ]
+        if self.unanswerable_total:
+            lines.append(
+                f"unanswerable: {self.unanswerable_total} (SQuAD 2.0, not scored): "
+                f"{self.unanswerable_refused} refused"
+            )
+        if (off := self.offtopic) is not None:
+            refused = _share(off.refused, off.questions)
+            either = _share(off.refused + off.low, off.questions)
+            lines.append(
+                f"off-topic:    asked of {off.archive}: refused {refused}, refused or low {either}"
+            )
+        return "\n".join(lines)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.1f}%)" if whole else f"{part}/0"
+
 
 @dataclass(frozen=True)
 class QuestionSet:

@@ -5,12 +5,13 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
 from index.archive import open_searcher
 from index.evaluate import archive_searcher, evaluate, load_question_set, load_questions, offtopic
-from index.retrieval.search import Searcher
+from index.retrieval.search import Searcher, Tuning
 from index.storage.settings import IndexSettings
 from index.text.aliases import learn
 from index.text.features import DATE, NUMBER, PERSON, QUOTE, question_kind
@@ -312,3 +313,17 @@ def test_offtopic_questions_are_refused_or_low(rhine, seed_searcher, questions):
     ):
         assert report.refused >= 0.5 * report.questions, report
         assert report.refused + report.low >= 0.9 * report.questions, report
+
+
+def test_question_words_in_the_questions_order_come_first(tmp_path):
+    articles = {
+        "a.txt": "The port reopened by the river, they said.\n",
+        "b.txt": "The river port would reopen, they said.\n",
+    }
+    searcher = small_corpus(tmp_path, articles)
+    hits = searcher.ask("When will the river port reopen?", top=2).hits
+    assert [h.passage.article_id for h in hits] == ["b", "a"]
+    # the same words, in another order: without the term-order signal they tie
+    plain = Searcher(searcher.index, tuning=replace(Tuning(), order=0.0))
+    tied = plain.ask("When will the river port reopen?", top=2).hits
+    assert tied[0].score == tied[1].score

@@ -54,9 +54,23 @@ def ordered_pairs(
     total = 0.0
     for a, b in zip(order, order[1:], strict=False):
         pa, pb = positions.get(a), positions.get(b)
-        if pa and pb and any(0 < q - p <= GAP for p in pa for q in pb):
+        if pa and pb and _follows(pa, pb):
             total += min(weights[a], weights[b])
     return total
+
+
+def _follows(first: list[int], second: list[int]) -> bool:
+    """Is some position in `second` 1..GAP after one in `first`? (both ascending;
+    linear in their lengths, whatever the passage)"""
+    j = 0
+    for p in first:
+        while j < len(second) and second[j] <= p:
+            j += 1
+        if j == len(second):
+            return False
+        if second[j] - p <= GAP:
+            return True
+    return False
 
 
 def proximity_scores(
