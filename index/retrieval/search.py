@@ -86,13 +86,8 @@ class Searcher:
         weighed = tuple(
             t for t in query.terms if t not in optional or t in self.index.passages.term_id
         )
-        if self.index.n_passages < TINY_CORPUS:
-            docs, scores = self.ranker.tiny(query)
-            confidence = "high" if len(docs) and scores[0] >= len(weighed) else "low"
-        else:
-            docs, scores = self.ranker.ranked(query, max(CANDIDATES, offset + top + 10))
-            confidence = self.coverage.grade(query, weighed, docs) if len(docs) else None
-        if len(docs) == 0 or confidence is None:
+        docs, scores, confidence = self._ranked(query, weighed, max(CANDIDATES, offset + top + 10))
+        if confidence is None:
             return refused
         chosen = self._distinct(docs, scores, offset + top)
         window = chosen[offset : offset + top]
@@ -118,6 +113,19 @@ class Searcher:
 
     def _query(self, question: str, optional: frozenset[str] = frozenset()) -> Query:
         return self.queries.build(question, optional)
+
+    def _ranked(
+        self, query: Query, weighed: tuple[str, ...], k: int
+    ) -> tuple[np.ndarray, np.ndarray, str | None]:
+        """The candidates best first and the answer's confidence ("high", "low", or
+        None: nothing here speaks to the question)."""
+        if self.index.n_passages < TINY_CORPUS:
+            docs, scores = self.ranker.tiny(query)
+            confidence = "high" if len(docs) and scores[0] >= len(weighed) else "low"
+        else:
+            docs, scores = self.ranker.ranked(query, k)
+            confidence = self.coverage.grade(query, weighed, docs) if len(docs) else None
+        return docs, scores, confidence if len(docs) else None
 
     # ---------------------------------------------------------------- results
 
