@@ -25,7 +25,7 @@ from index.text.analysis import Analyzer
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = Tuning()
-PLAIN = Tuning(0.0, 0.0, 0.0, 0.0, False, False, False, False, 0.0, 0.0)
+PLAIN = Tuning(0.0, 0.0, 0.0, 0.0, False, False, False, False, False, 0.0, 0.0)
 CONFIGS = {
     "everything on": ({}, ON),
     "no word forms (said=say...)": ({"wordforms": {}}, ON),
@@ -37,6 +37,7 @@ CONFIGS = {
     "no weak-word list": ({}, replace(ON, weak_words=False)),
     "no focus rule": ({}, replace(ON, focus_rule=False)),
     "no names rule": ({}, replace(ON, names_rule=False)),
+    "common-words floor on": ({}, replace(ON, common_floor=True)),
     "no term order (pairs)": ({}, replace(ON, order=0.0)),
     "proximity window on (0.2)": ({}, replace(ON, proximity=0.2)),
     "window instead of pairs": ({}, replace(ON, proximity=0.2, order=0.0)),

@@ -10,10 +10,11 @@ archive, and a passage holding it gets only half of that; so does a word only a 
 form of which it holds. A passage's coverage is the share of the question's weight it
 holds.
 
-No answer: no candidate among the first ten covers REFUSE_LINE, or the question has
-words printed nowhere and no candidate holds even a common term's weight in words that
-aren't weak: nothing in the archive speaks to the question. Otherwise the answer is
-quoted, with confidence "high" when one of the first three passages covers HIGH_LINE,
+No answer: no candidate among the first ten covers REFUSE_LINE: nothing in the archive
+speaks to the question. (A stricter floor, also refusing when the question has words
+printed nowhere and no candidate holds a common term's weight in words that aren't
+weak, is a knob, off: it refused on-topic questions for 1% more off-topic refusals.)
+Otherwise the answer is quoted, with confidence "high" when one of the first three passages covers HIGH_LINE,
 else "low". Measured on the seed dev set and SQuAD's Rhine article, each asked of its
 own archive and of the other (README, "Answer quality").
 """
@@ -38,9 +39,10 @@ COMMON_SHARE = 0.1  # a term in this share of passages is "common" (idf log 9)
 class Coverage:
     """How much of a question's weight passages hold, against one index."""
 
-    def __init__(self, index: Index, weak: frozenset[str]) -> None:
+    def __init__(self, index: Index, weak: frozenset[str], common_floor: bool = True) -> None:
         self.index = index
         self.weak = weak
+        self.common_floor = common_floor
         n = max(index.n_passages, 1)
         # a word no passage has: the weight of a word in a single passage
         self.unknown_weight = UNKNOWN_WEIGHT * (math.log(n - 1 + 0.5) - math.log(1.5))
@@ -82,7 +84,7 @@ class Coverage:
         share = held / total
         if not len(share) or share.max() < REFUSE_LINE:
             return None
-        if query.missing and strong.max() < self.common_weight:
+        if self.common_floor and query.missing and strong.max() < self.common_weight:
             return None  # only words found everywhere (or weak), others printed nowhere
         return "high" if share[:3].max() >= HIGH_LINE else "low"
 

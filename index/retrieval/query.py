@@ -117,7 +117,8 @@ class QueryBuilder:
         return out
 
     def focus(self, text: str) -> list[str]:
-        """The terms of the noun a "What is the <focus> of …" question asks about."""
+        """The terms of the noun a "What is the <focus> of …" question asks about, or a
+        "The <focus> in …" claim is about."""
         m = _FOCUS.match(text)
         if m is None:
             return []
@@ -169,8 +170,10 @@ class QueryBuilder:
         return tuple(dict.fromkeys(words))
 
 
+# "What is the <focus> of …", "What's the best <focus> in …", and a claim's subject:
+# "The best <focus> in …"
 _FOCUS = re.compile(
-    r"\s*(?:what|which)(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+"
+    r"\s*(?:(?:what|which)(?:'s|’s| is| was| are| were)\s+)?(?:the|a|an)\s+"
     r"((?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]+)\s+(?:of|for|in|at|on|to)\b",
     re.IGNORECASE,
 )

@@ -56,6 +56,7 @@ class Tuning:
     weak_words: bool = True
     focus_rule: bool = True
     names_rule: bool = True
+    common_floor: bool = False
     proximity: float = PROXIMITY_WEIGHT
     order: float = ORDER_WEIGHT
 

@@ -64,7 +64,7 @@ class Searcher:
             index, self.analyzer, self.aliases, weak, near_forms=self.tuning.near_forms
         )
         self.ranker = Ranker(index, self.engine, self.tuning, self.analyzer)
-        self.coverage = Coverage(index, weak)
+        self.coverage = Coverage(index, weak, self.tuning.common_floor)
 
     # ---------------------------------------------------------------- asking
 
