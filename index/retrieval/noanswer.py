@@ -14,9 +14,9 @@ No answer: no candidate among the first ten covers REFUSE_LINE: nothing in the a
 speaks to the question. (A stricter floor, also refusing when the question has words
 printed nowhere and no candidate holds a common term's weight in words that aren't
 weak, is a knob, off: it refused on-topic questions for 1% more off-topic refusals.)
-Otherwise the answer is quoted, with confidence "high" when one of the first three passages covers HIGH_LINE,
-else "low". Measured on the seed dev set and SQuAD's Rhine article, each asked of its
-own archive and of the other (README, "Answer quality").
+Otherwise the answer is quoted, with confidence "high" when one of the first three
+passages covers HIGH_LINE, else "low". Measured on the seed dev set and SQuAD's Rhine
+article, each asked of its own archive and of the other (README, "Answer quality").
 """
 
 from __future__ import annotations
