@@ -41,6 +41,7 @@ TIE = 0.01  # relative score difference under which the newer article comes firs
 # ordered pairs on it changed nothing on either set (alone it helped Rhine: README)
 PROXIMITY_WEIGHT = 0.0
 ORDER_WEIGHT = 0.2  # the idf weight of question term pairs found in order, added
+PROXIMITY_DEPTH = 20  # candidates (best so far) that proximity and order look at
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,10 @@ class Ranker:
                 * self.contexts.score(query.ids + query.extra, articles)
             )
         if self.tuning.proximity or self.tuning.order:
-            windows, pairs = self._proximity(query, docs)
-            scores += self.tuning.proximity * windows + self.tuning.order * pairs
+            # only the best PROXIMITY_DEPTH so far: each is tokenised again
+            best = np.argsort(-scores, kind="stable")[:PROXIMITY_DEPTH]
+            windows, pairs = self._proximity(query, docs[best])
+            scores[best] += self.tuning.proximity * windows + self.tuning.order * pairs
         if query.kind and self.tuning.type_bonus:
             wanted = (np.asarray(self.index.passage_flags)[docs] & query.kind) != 0
             scores *= np.where(wanted, 1 + self.tuning.type_bonus, 1.0)
