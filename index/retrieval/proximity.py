@@ -1,7 +1,7 @@
 """Term proximity: question words close together, and in the question's order.
 
-The index keeps no positions, so each candidate is tokenised again (50 passages a
-question) and scored twice:
+The index keeps no positions, so the best candidates are tokenised again (20 a
+question, ranking.PROXIMITY_DEPTH) and each is scored twice:
 
 - its best window: the most idf weight of distinct question terms within WINDOW
   consecutive tokens ("the Rhine flows through Basel" for "Where does the Rhine flow
