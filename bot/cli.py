@@ -145,10 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
         "eval",
         parents=[common],
         help="measure answer quality on a question set",
-        description="Print hit@1, hit@3 and MRR@10 for a JSON Lines question "
-        "set (see tests/data/dev_questions.jsonl).",
+        description="Print hit@1, hit@3 and MRR@10 for a JSON Lines question set (see "
+        "tests/data/dev_questions.jsonl), asked of the configured archive, or for a SQuAD "
+        "JSON file (v1.1 or v2.0), asked of a temporary archive made from its own articles.",
     )
-    ev.add_argument("file", metavar="FILE", type=Path, help="questions, one JSON object a line")
+    ev.add_argument(
+        "file", metavar="FILE", type=Path, help="questions: JSON Lines, or a SQuAD JSON file"
+    )
+    ev.add_argument(
+        "--offtopic",
+        metavar="ARCHIVE",
+        type=Path,
+        help="also ask every question of this archive (a corpus folder or a SQuAD file), "
+        "which should refuse them, and report how many it refused",
+    )
     ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
     ev.set_defaults(run=cmd_eval)
 
@@ -447,24 +457,26 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from index.evaluate import evaluate, load_questions
+    import tempfile
+
+    from index.evaluate import archive_searcher, evaluate, load_question_set, offtopic
 
     settings = _settings(args)
-    questions = load_questions(args.file)
-    report = evaluate(_searcher(settings), questions)
+    qset = load_question_set(args.file)
+    with tempfile.TemporaryDirectory(prefix="newsbot-eval-") as tmp:
+        if qset.articles is not None:
+            _say(f"Indexing the articles of {args.file} into a temporary archive…")
+            searcher = archive_searcher(qset, Path(tmp) / "own")
+        else:
+            searcher = _searcher(settings)
+        report = evaluate(searcher, qset.questions)
+        if args.offtopic is not None:
+            other = archive_searcher(args.offtopic, Path(tmp) / "offtopic")
+            report.offtopic = offtopic(other, qset.questions, str(args.offtopic))
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return 0
-    n = report.answerable
-    print(
-        f"questions:    {len(questions)} ({n} answerable, {report.no_answer_total} no-answer)\n"
-        f"hit@1:        {report.hit1}/{n}\n"
-        f"hit@3:        {report.hit3}/{n}\n"
-        f"MRR@10:       {report.mrr:.3f}\n"
-        f"no_answer:    {report.no_answer_correct}/{report.no_answer_total} correct\n"
-        f"boilerplate:  {report.boilerplate_quoted} quoted\n"
-        f"duplicates:   {report.duplicate_top3} top-3 lists with the same text twice"
-    )
+    print(report.summary(len(qset.questions)))
     for failure in report.failures:
         first = (failure.first or "(nothing)").replace("\n", " ")
         print(

@@ -81,13 +81,19 @@ def render_answer(answer: Answer, stream: TextIO | None = None) -> str:
     color = use_color(stream)
     if answer.notice:  # a filter that can't be read or matches nothing
         return answer.notice
+    missing = f"Missing: {', '.join(answer.missing)}\n" if answer.missing else ""
     if answer.no_answer:
         return (
-            "No passage in the archive answers this.\n"
+            f"No passage in the archive answers this.\n{missing}"
             "Tip: try the words a story would use (names, places, figures), "
             "or see what is indexed with `newsbot sources`."
         )
-    return "\n\n".join(render_hit(hit, color, width) for hit in answer.hits)
+    head = ""
+    if answer.confidence == "low":
+        head = "Low confidence: these passages hold only part of the question.\n"
+    if head or missing:
+        head = f"{head}{missing}\n"
+    return head + "\n\n".join(render_hit(hit, color, width) for hit in answer.hits)
 
 
 MARKS = {"match": "✓ same", "conflict": "✗ differs", "absent": "· not stated"}

@@ -111,11 +111,14 @@ class Answer:
     offset: int = 0  # how many better hits came before these ("More results")
     more: bool = False  # whether further hits exist after these
     terms: tuple[str, ...] = field(default=())  # the analysed question
-    missing: tuple[str, ...] = ()  # the question's words no article uses, as typed
-    confidence: str | None = None  # "high" | "low" (issue 10 grades it); None when no_answer
-    notice: str | None = (
-        None  # instead of an answer: a filter that can't be read or matches nothing
-    )
+    # the question's words, as typed, that no quoted passage holds (no article, when
+    # nothing is quoted)
+    missing: tuple[str, ...] = ()
+    # "high": a quoted passage holds most of the question's weight; "low": only part of
+    # it (index/retrieval/noanswer.py); None when no_answer
+    confidence: str | None = None
+    # instead of an answer: a filter that can't be read or matches nothing
+    notice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +232,8 @@ def answer_dict(answer: Answer) -> dict:
     return {
         "question": answer.question,
         "no_answer": answer.no_answer,
+        "confidence": None if answer.no_answer else answer.confidence,
+        "missing": list(answer.missing),
         "answers": [hit_dict(hit) for hit in answer.hits],
         **({"notice": answer.notice} if answer.notice else {}),  # a filter's problem
     }

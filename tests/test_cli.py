@@ -40,7 +40,7 @@ def test_ask_prints_the_passage_and_its_citation():
 def test_ask_json_schema():
     result = newsbot("ask", "when do K-5 students return?", "--json", "--top", "2")
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "no_answer", "answers"}
+    assert set(answer) == {"question", "no_answer", "confidence", "missing", "answers"}
     assert answer["no_answer"] is False and len(answer["answers"]) == 2
     for rank, item in enumerate(answer["answers"], 1):
         check_answer_item(item, rank)

@@ -31,7 +31,8 @@ def scan(
         folder, prefix, linked = stack.pop()
         try:
             st = os.stat(folder)
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:  # closed even if reading it fails midway
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as err:
             problems.append(Problem(prefix.rstrip("/") or ".", _why(err)))
             continue
