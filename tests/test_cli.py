@@ -2,11 +2,13 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 
+from index.storage import build, store
 from tests.conftest import ROOT, SEEDS
 
 
@@ -121,7 +123,9 @@ def test_index_build_summary_and_warnings(tmp_path):
     (corpus / "a.txt").write_text((SEEDS / "000_9dd04cc3a62a7577.txt").read_text())
     (corpus / "bad.jsonl").write_text('{"text": "One good line."}\n{oops\n')
     (corpus / "empty.md").write_text("")
-    result = newsbot("index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"))
+    result = newsbot(
+        "index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"), check=False
+    )
     assert "warning: bad.jsonl:2: not valid JSON" in result.stderr
     assert "warning: empty.md: empty file; skipped" in result.stderr
     assert result.stdout.startswith("Indexed 2 articles (15 passages) from 3 file(s) in ")
@@ -170,3 +174,69 @@ def test_every_command_has_help(command):
 def test_bad_option_is_a_usage_error():
     result = newsbot("ask", "q", "--top", "zero", check=False)
     assert result.returncode == 2 and "not a whole number" in result.stderr
+
+
+def test_a_file_added_from_outside_survives_a_rebuild(tmp_path):
+    corpus, outside, index = tmp_path / "c", tmp_path / "ext", tmp_path / "i"
+    shutil.copytree(SEEDS, corpus)
+    outside.mkdir()
+    (outside / "giraffe.txt").write_text("The zoo's giraffe weighs 1,200 kilograms.\n")
+    args = ["--corpus", str(corpus), "--index", str(index)]
+    assert newsbot("index", "build", *args).returncode == 0
+    added = newsbot("index", "add", str(outside / "giraffe.txt"), *args)
+    assert added.returncode == 0 and added.stdout.startswith("Added 1 articles")
+    seed = corpus / "000_9dd04cc3a62a7577.txt"
+    seed.write_text(seed.read_text() + "\n\nA new paragraph about snow days.\n")
+    asked = newsbot("ask", "how much does the giraffe weigh?", "--json", *args)
+    assert "Rebuilding the index: 000_9dd04cc3a62a7577.txt changed." in asked.stderr
+    assert '"no_answer": false' in asked.stdout and "1,200 kilograms" in asked.stdout
+    (outside / "giraffe.txt").unlink()
+    rebuilt = newsbot("index", "build", *args)
+    assert f"{outside / 'giraffe.txt'}: added with `newsbot index add`, but gone" in rebuilt.stderr
+    assert build.added_paths(index) == []
+
+
+def test_added_files_get_unique_ids_and_are_read_once(tmp_path):
+    corpus, site, index = tmp_path / "c", tmp_path / "site", tmp_path / "i"
+    shutil.copytree(SEEDS, corpus)
+    for name, text in (("strike", "Teachers vote to strike"), ("reopen", "Schools reopen")):
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text(
+            f"<html><body><article><h1>{text}</h1>"
+            f"<p>{text} today, officials said.</p>"
+            "</article></body></html>"
+        )
+    args = ["--corpus", str(corpus), "--index", str(index)]
+    newsbot("index", "build", *args)
+    one = str(site / "strike" / "index.html")
+    result = newsbot(
+        "index",
+        "add",
+        one,
+        f"{site}/strike/../strike/index.html",
+        str(site / "reopen" / "index.html"),
+        *args,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Added 2 articles") and "warning" not in result.stderr
+    ids = {a.id for a in store.load(index).iter_articles()}
+    assert {str(site / "strike" / "index"), str(site / "reopen" / "index")} <= ids
+    missing = newsbot("index", "add", str(tmp_path / "nope.txt"), *args, check=False)
+    assert missing.returncode == 1
+    assert (
+        missing.stderr.strip() == f"newsbot: {tmp_path / 'nope.txt'} does not exist: "
+        "nothing was added."
+    )
+
+
+def test_the_reasons_are_shown_when_nothing_could_be_indexed(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("")
+    (corpus / "only-meta.md").write_text("---\ntitle: T\n---\n")
+    result = newsbot(
+        "index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"), check=False
+    )
+    assert result.returncode == 1
+    assert "warning: empty.txt: empty file; skipped" in result.stderr
+    assert "warning: only-meta.md: no article text after the front matter; skipped" in result.stderr

@@ -195,3 +195,26 @@ def test_one_bad_line_spoils_only_itself(tmp_path):
     assert by_id["b"] == "Le café"
     assert "c" not in by_id and len(by_id) == 302
     assert [(p.line, p.reason.split(" (")[0]) for p in problems] == [(3, "not valid JSON")]
+
+
+def test_yaml_front_matter_with_lists_and_quotes(tmp_path):
+    (tmp_path / "budget.md").write_text(
+        "---\ntitle: \"Mayor: 'We will reopen'\"\ndate: 2024-05-02\ntags:\n  - city hall\n"
+        "  - budget\nlast-modified: 2024-05-03\n---\nThe council passed the budget.\n"
+    )
+    problems = []
+    [doc] = [d for f in find_files(tmp_path, problems) for d in read_file(f, problems.append)]
+    assert (doc.title, doc.published) == ("Mayor: 'We will reopen'", "2024-05-02")
+    assert doc.text.strip() == "The council passed the budget."
+
+
+def test_html_wrapper_classes_never_remove_the_article(tmp_path):
+    (tmp_path / "a.html").write_text(
+        '<html><body><div class="page layout-with-sidebar"><article><h1>Budget</h1>'
+        '<div class="ad-free-content"><p>The council passed the budget.</p></div>'
+        '<div class="ad"><p>Buy now</p></div><div class="social-share">Share</div>'
+        '</article><aside class="sidebar"><p>Most read</p></aside></div></body></html>'
+    )
+    problems = []
+    [doc] = [d for f in find_files(tmp_path, problems) for d in read_file(f, problems.append)]
+    assert doc.text == "The council passed the budget."

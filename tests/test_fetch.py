@@ -204,7 +204,7 @@ class Terminal(io.StringIO):
 
 
 def test_progress_is_a_bar_on_a_terminal_and_log_lines_elsewhere():
-    from bot.cli import _progress
+    from bot.console import progress as _progress
 
     log = io.StringIO()
     show = _progress(log)

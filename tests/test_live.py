@@ -1,14 +1,17 @@
 """Changes without downtime: the serving bot re-indexes a changed corpus in the
 background and swaps the new index in; questions asked meanwhile never fail."""
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 
 from index.archive import open_searcher
 from index.live import LiveSearcher
 from index.storage.settings import IndexSettings
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 from tests.slack_fixtures import HttpBot, serving
 from tests.slack_standin import command
 
@@ -89,3 +92,36 @@ def test_refresh_failure_keeps_the_old_index(tmp_path, caplog):
         or "could not check the corpus" in r.getMessage()
         for r in caplog.records
     )
+
+
+def newsbot(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+
+
+def test_serving_bot_picks_up_an_index_another_process_wrote(tmp_path):
+    corpus, outside = tmp_path / "c", tmp_path / "ext"
+    shutil.copytree(SEEDS, corpus)
+    outside.mkdir()
+    (outside / "giraffe.txt").write_text("The zoo's giraffe weighs 1,200 kilograms.\n")
+    settings = IndexSettings(corpus=corpus, index_dir=tmp_path / "i")
+    live = LiveSearcher(settings, open_searcher(settings), interval=0)
+    newsbot(
+        "index",
+        "add",
+        str(outside / "giraffe.txt"),
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(settings.index_dir),
+    )
+    live._verify()  # the old generation is gone: superseded, not damaged
+    assert live.index.n_articles == 3
+    live.refresh()
+    assert live.index.n_articles == 4
+    assert not live.ask("how much does the giraffe weigh?").no_answer

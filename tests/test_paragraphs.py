@@ -83,3 +83,18 @@ def test_bad_rule_file_is_a_config_error(tmp_path):
 
 def test_split_joins_wrapped_lines():
     assert split_paragraphs("a\nb\n \n\nc\r\n\r\nd") == ["a b", "c", "d"]
+
+
+def test_control_characters_never_reach_a_reader():
+    from index.models import ArticleText
+
+    doc = ArticleText(
+        id="x",
+        path="x.jsonl",
+        title="Title\x1b]8;;https://evil\x07",
+        url="https://ok.example/\x1b[2J",
+        text="Normal start.\x1b[2J\x1b[31m Pay here\x07.\n\nSecond\x00 one.",
+    )
+    article, passages = segment(doc, Boilerplate.load())
+    assert [p.text for p in passages] == ["Normal start.[2J[31m Pay here.", "Second one."]
+    assert article.title == "Title]8;;https://evil" and article.url == "https://ok.example/[2J"

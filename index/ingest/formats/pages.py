@@ -101,7 +101,7 @@ def _main_text(html: str, soup: BeautifulSoup) -> tuple[str, dict]:
     A page that marks its story (`<article>`, `itemprop="articleBody"`) is read by
     newsbot's own rules (index/ingest/html.py), which keep exactly that element minus
     its chrome; trafilatura's heuristics reorder and keep ads on such small, marked-up
-    pages (tests/test_review_fixes.py). Any other page is read by trafilatura, and by
+    pages (tests/test_corpus.py). Any other page is read by trafilatura, and by
     the own rules when trafilatura finds nothing."""
     import trafilatura
 
