@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode
 
+from websockets.exceptions import ConnectionClosed
+
 BOT_USER = "UBOTNEWS"
 BOT_ID = "BBOTNEWS"
 TEAM = "T0NEWS"
@@ -349,12 +351,15 @@ class FakeSocketMode:
             json.dumps({"type": "hello", "num_connections": 1, "debug_info": {"host": "standin"}})
         )
         self.connected.set()
-        for message in websocket:
-            data = json.loads(message)
-            with self._cond:
-                if "envelope_id" in data:
-                    self.acks[data["envelope_id"]] = data
-                    self._cond.notify_all()
+        try:
+            for message in websocket:
+                data = json.loads(message)
+                with self._cond:
+                    if "envelope_id" in data:
+                        self.acks[data["envelope_id"]] = data
+                        self._cond.notify_all()
+        except ConnectionClosed:  # the bot went away without a close frame: its choice
+            pass
 
     def send(
         self,

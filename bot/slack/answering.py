@@ -8,6 +8,7 @@ Listeners reach their `Newsbot` as `context["newsbot"]` (set by a middleware in
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -25,23 +26,41 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
-from bot.slack import blocks
+from bot.slack import blocks, frozen
 from bot.slack.feedback import State
+from index.models import Answer, FactCheck
 from index.retrieval.search import Searcher
 
 TOP = 3  # passages per answer
 SORRY = "Sorry, I couldn't answer that just now. Please try again in a minute."
 HELP = (
-    "*Ask newsbot about our own reporting.* It answers with passages quoted from our "
-    "articles, each with its citation, and never writes text of its own.\n"
-    "• Mention me in a channel: `@newsbot when do K-5 students return?` (I answer in a "
-    "thread)\n"
-    "• Send me a direct message with your question\n"
-    "• `/ask <question>`: an answer only you see, with a button to post it\n"
-    "• `/factcheck <claim>`: the passages that speak to a claim, its figures checked "
-    "against theirs (✅ same, ⚠️ differs, · not stated) and who said it\n"
-    "• `/newsbot sources`: the articles I can quote"
+    (
+        "*Ask newsbot about our own reporting.* It answers with passages quoted from our "
+        "articles, each with its citation, and never writes text of its own.\n"
+        "• Mention me in a channel: `@newsbot when do K-5 students return?` (I answer in a "
+        "thread)\n"
+        "• Send me a direct message with your question\n"
+        "• `/ask <question>`: an answer only you see, with a button to post it\n"
+        "• `/factcheck <claim>`: the passages that speak to a claim, its figures checked "
+        "against theirs (✅ same, ⚠️ differs, · not stated) and who said it\n"
+        "• `/newsbot sources`: the articles I can quote"
+    )
+    .replace("<question>", "&lt;question&gt;")
+    .replace("<claim>", "&lt;claim&gt;")
 )
+# "hi", "hello newsbot!", "help", "thanks": answered with HELP, not searched
+_GREETING = re.compile(
+    r"(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening)|help|"
+    r"help me|what can you do|thanks|thank you)(?: there| newsbot| all)?[\s!.?,:)]*",
+    re.IGNORECASE,
+)
+
+
+def is_greeting(text: str) -> bool:
+    """True for a greeting or a call for help, which get the help instead of a search."""
+    return len(text) <= 40 and _GREETING.fullmatch(text.strip()) is not None
+
+
 log = logging.getLogger("newsbot.slack")
 
 
@@ -116,6 +135,12 @@ class Newsbot:
     def private(self, body: dict, message: dict) -> None:
         """A message only the requester sees, beside (not replacing) the one clicked."""
         self.reply(body, response_type="ephemeral", replace_original=False, **message)
+
+    def keep_preview(self, question_id: int, shown: Answer | FactCheck) -> None:
+        """Store a shareable answer as shown, for its "Post to channel" button."""
+        hits = shown.hits if isinstance(shown, Answer) else [p.hit for p in shown.passages]
+        if hits:
+            self.state.keep_preview(question_id, hits[0].rank, frozen.freeze(shown))
 
     def answering(self, body: dict, what: str, text: str | None, work: Callable) -> None:
         """Run `work`; if it fails, log it with the question and tell the asker."""

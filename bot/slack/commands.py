@@ -53,6 +53,8 @@ def answer_privately(bot: Newsbot, body: dict, surface: str, usage: str, render)
 
 def render_answer(bot: Newsbot, question: str, qid: int) -> dict:
     answer = bot.searcher.ask(question, top=TOP)
+    if not answer.no_answer:
+        bot.keep_preview(qid, answer)
     return blocks.answer_message(
         answer,
         qid,
@@ -62,8 +64,10 @@ def render_answer(bot: Newsbot, question: str, qid: int) -> dict:
 
 
 def render_factcheck(bot: Newsbot, claim: str, qid: int) -> dict:
+    fact = factcheck(bot.searcher, claim, top=TOP)
+    bot.keep_preview(qid, fact)
     return blocks.factcheck_message(
-        factcheck(bot.searcher, claim, top=TOP),
+        fact,
         qid,
         shareable=True,
         heading=f"Fact-check of {blocks.echo(claim)} · only you can see this",

@@ -11,6 +11,7 @@ changes the vote), so the newsroom can see which passages to fix:
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -39,7 +40,16 @@ CREATE TABLE IF NOT EXISTS votes (
 );
 -- one vote per person, question and passage: a second click changes it
 CREATE UNIQUE INDEX IF NOT EXISTS votes_once ON votes (question_id, passage_id, user_id);
+-- a private answer as it was shown (bot/slack/frozen.py), for "Post to channel"
+CREATE TABLE IF NOT EXISTS previews (
+    question_id INTEGER NOT NULL REFERENCES questions(id),
+    first_rank INTEGER NOT NULL,
+    data TEXT NOT NULL,       -- JSON
+    shown_at REAL NOT NULL,
+    PRIMARY KEY (question_id, first_rank)
+);
 """
+PREVIEW_DAYS = 30  # previews older than this are forgotten (their share button says so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +119,26 @@ class State:
                 "JOIN questions q ON q.id = v.question_id ORDER BY v.id"
             ).fetchall()
         return [Vote(*row) for row in rows]
+
+    def keep_preview(self, question_id: int, first_rank: int, data: dict) -> None:
+        now = time.time()
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO previews (question_id, first_rank, data, shown_at) "
+                "VALUES (?, ?, ?, ?)",
+                (question_id, first_rank, json.dumps(data), now),
+            )
+            self._db.execute(
+                "DELETE FROM previews WHERE shown_at < ?", (now - PREVIEW_DAYS * 86400,)
+            )
+
+    def preview(self, question_id: int, first_rank: int) -> dict | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM previews WHERE question_id = ? AND first_rank = ?",
+                (question_id, first_rank),
+            ).fetchone()
+        return json.loads(row[0]) if row else None
 
     def close(self) -> None:
         with self._lock:

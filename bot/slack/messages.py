@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks
-from bot.slack.answering import HELP, SORRY, TOP, Newsbot, log, newsbot
+from bot.slack.answering import HELP, SORRY, TOP, Newsbot, is_greeting, log, newsbot
 from bot.slack.mrkdwn import clean_incoming
 
 WORKING_REACTION = "eyes"
@@ -44,7 +44,7 @@ def answer_message(
     reply_to = {"thread_ts": thread_ts} if thread_ts else {}
     reacted = _react(client, channel, ts)
     try:
-        if not question:
+        if not question or is_greeting(question):
             message = blocks.text_message(HELP)
         else:
             qid = bot.state.remember(question, event.get("user"), channel, surface)
