@@ -226,6 +226,30 @@ def dm(
     }
 
 
+def edited(
+    text: str, before: str, ts: str, channel: str = "D0NEWS", user: str = "UREPORTER"
+) -> dict:
+    """A `message_changed` event, as Slack sends one for an edited DM."""
+    now = f"{int(time.time())}.000200"
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel_type": "im",
+        "channel": channel,
+        "hidden": True,
+        "ts": now,
+        "event_ts": now,
+        "message": {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "edited": {"user": user, "ts": now},
+        },
+        "previous_message": {"type": "message", "user": user, "text": before, "ts": ts},
+    }
+
+
 def command(name: str, text: str, response_url: str, user: str = "UREPORTER") -> dict:
     return {
         "token": "legacy",

@@ -48,6 +48,18 @@ CREATE TABLE IF NOT EXISTS previews (
     shown_at REAL NOT NULL,
     PRIMARY KEY (question_id, first_rank)
 );
+-- what the bot answered in which message, for thread follow-ups and edits
+CREATE TABLE IF NOT EXISTS replies (
+    channel_id TEXT NOT NULL,
+    message_ts TEXT NOT NULL,  -- the question's message
+    thread_ts TEXT,            -- the thread the answer went to, if any
+    reply_ts TEXT NOT NULL,    -- the bot's answer
+    topic TEXT NOT NULL,       -- the thread's question (what a follow-up is read with)
+    answered_at REAL NOT NULL,
+    PRIMARY KEY (channel_id, message_ts)
+);
+CREATE INDEX IF NOT EXISTS replies_thread ON replies (channel_id, thread_ts);
+CREATE INDEX IF NOT EXISTS replies_reply ON replies (channel_id, reply_ts);
 """
 PREVIEW_DAYS = 30  # previews older than this are forgotten (their share button says so)
 
@@ -56,6 +68,13 @@ PREVIEW_DAYS = 30  # previews older than this are forgotten (their share button 
 class Asked:
     text: str
     surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    reply_ts: str
+    thread_ts: str | None
+    topic: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +158,36 @@ class State:
                 (question_id, first_rank),
             ).fetchone()
         return json.loads(row[0]) if row else None
+
+    def keep_reply(
+        self, channel: str, message_ts: str, thread_ts: str | None, reply_ts: str, topic: str
+    ) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO replies (channel_id, message_ts, thread_ts, reply_ts, "
+                "topic, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (channel, message_ts, thread_ts, reply_ts, topic, time.time()),
+            )
+
+    def reply(self, channel: str, message_ts: str) -> Reply | None:
+        """The bot's answer to the message `message_ts`, if it gave one."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT reply_ts, thread_ts, topic FROM replies "
+                "WHERE channel_id = ? AND message_ts = ?",
+                (channel, message_ts),
+            ).fetchone()
+        return Reply(*row) if row else None
+
+    def thread_topic(self, channel: str, thread_ts: str) -> str | None:
+        """The question the bot last answered in this thread (or under its own answer)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT topic FROM replies WHERE channel_id = ? AND (thread_ts = ? OR "
+                "reply_ts = ? OR message_ts = ?) ORDER BY answered_at DESC LIMIT 1",
+                (channel, thread_ts, thread_ts, thread_ts),
+            ).fetchone()
+        return row[0] if row else None
 
     def close(self) -> None:
         with self._lock:
