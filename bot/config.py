@@ -56,6 +56,8 @@ class Settings:
     log_level: str = "INFO"
     watch_seconds: float = 60.0  # how often `serve` checks the corpus for changes (0: never)
     slack_timeout: float = 10.0  # seconds to wait for one Web API call
+    admins: tuple[str, ...] = ()  # Slack user ids allowed `/newsbot stats`
+    rate_limit: int = 20  # questions one person may ask per minute (0: no limit)
 
     @property
     def secrets(self) -> list[str]:
@@ -120,7 +122,19 @@ def load_settings(
         slack_timeout=_number(
             get("NEWSBOT_SLACK_TIMEOUT") or "10", "NEWSBOT_SLACK_TIMEOUT", 0.1, 300
         ),
+        admins=_user_ids(get("NEWSBOT_ADMINS")),
+        rate_limit=_int(get("NEWSBOT_RATE_LIMIT") or "20", "NEWSBOT_RATE_LIMIT", 0, 10_000),
     )
+
+
+def _user_ids(value: str | None) -> tuple[str, ...]:
+    ids = tuple(part.strip() for part in (value or "").replace(" ", ",").split(",") if part)
+    for user in ids:
+        if not (user[:1] in ("U", "W") and user.isalnum() and user == user.upper()):
+            raise ConfigError(
+                f"NEWSBOT_ADMINS must list Slack user ids such as U012AB3CD, not {user!r}."
+            )
+    return ids
 
 
 def _file(value: str | None, name: str) -> Path | None:

@@ -55,7 +55,7 @@ def test_a_full_question_in_the_thread_is_searched_on_its_own(bot):
 
 def test_an_edited_dm_updates_the_bots_reply(bot):
     bot.event(dm("how many members does the union have?", ts="1700000231.000100"))
-    [first] = bot.fake.wait_for("chat.postMessage")
+    [first] = answered(bot)
     bot.event(edited(K5, before="how many members does the union have?", ts="1700000231.000100"))
     [update] = bot.fake.wait_for("chat.update")
     assert update.body["channel"] == "D0NEWS"

@@ -8,6 +8,7 @@ Listeners reach their `Newsbot` as `context["newsbot"]` (set by a middleware in
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import time
@@ -111,6 +112,38 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+class RateLimit:
+    """At most `per_minute` questions per person in any 60 seconds (0: no limit)."""
+
+    def __init__(self, per_minute: int, users: int = 50_000) -> None:
+        self.per_minute, self.users = per_minute, users
+        self._asked: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def wait(self, user: str | None) -> float:
+        """0 if `user` may ask now (and count it), else the seconds until they may."""
+        if not self.per_minute or not user:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            times = [t for t in self._asked.pop(user, []) if t > now - 60]
+            if len(times) >= self.per_minute:
+                self._asked[user] = times
+                return max(1.0, 60 - (now - times[0]))
+            self._asked[user] = [*times, now]
+            while len(self._asked) > self.users:
+                self._asked.popitem(last=False)
+            return 0.0
+
+
+def slow_down(seconds: float) -> dict:
+    """The friendly answer to someone asking faster than the rate limit."""
+    return blocks.text_message(
+        f"You're asking faster than I can look things up. Please try again in "
+        f"{math.ceil(seconds)} seconds."
+    )
+
+
 @dataclass
 class Newsbot:
     """One app's dependencies and the replies every listener uses."""
@@ -119,6 +152,10 @@ class Newsbot:
     searcher: Searcher
     state: State
     recent: Recent = field(default_factory=Recent)
+    limit: RateLimit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limit = RateLimit(self.settings.rate_limit)
 
     def reply(self, body: dict, **message) -> None:
         """Post to the request's response_url, retried like the Web API; raise when Slack

@@ -144,12 +144,17 @@ def citation(
 # ------------------------------------------------------------------ blocks
 
 
-def _section(text: str) -> dict:
+def section(text: str) -> dict:
+    """A section block of mrkdwn (already escaped), cut to Block Kit's limit."""
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
 
 
-def _context(text: str) -> dict:
+def context(text: str) -> dict:
+    """A context line of mrkdwn (already escaped), cut to Block Kit's limit."""
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION]}]}
+
+
+_section, _context = section, context
 
 
 def _button(text: str, action_id: str, value: dict, style: str | None = None) -> dict:

@@ -78,6 +78,23 @@ class Reply:
 
 
 @dataclass(frozen=True, slots=True)
+class Day:
+    day: str  # YYYY-MM-DD (UTC)
+    questions: int
+    no_answers: int
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    question: str
+    passage_id: str
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
 class Vote:
     question: str
     passage_id: str
@@ -97,6 +114,9 @@ class State:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(questions)")}
+            if "no_answer" not in columns:  # a database from before `/newsbot stats`
+                self._db.execute("ALTER TABLE questions ADD COLUMN no_answer INTEGER")
         except (OSError, sqlite3.Error) as err:
             raise ConfigError(
                 f"NEWSBOT_STATE: can't open the state database {self.path} ({err})."
@@ -138,6 +158,56 @@ class State:
                 "JOIN questions q ON q.id = v.question_id ORDER BY v.id"
             ).fetchall()
         return [Vote(*row) for row in rows]
+
+    def outcome(self, question_id: int, no_answer: bool) -> None:
+        """Whether the question found an answer (for `/newsbot stats`)."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE questions SET no_answer = ? WHERE id = ?", (int(no_answer), question_id)
+            )
+
+    def recent_questions(self, user_id: str, limit: int = 5) -> list[str]:
+        """The person's latest distinct questions, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT text FROM questions WHERE user_id = ? GROUP BY text "
+                "ORDER BY MAX(id) DESC LIMIT ?",
+                (user_id, limit),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def daily(self, days: int = 7) -> list[Day]:
+        """Questions, no-answers and votes per UTC day, the last `days` days, newest first."""
+        since = time.time() - days * 86400
+        with self._lock:
+            asked = self._db.execute(
+                "SELECT date(asked_at, 'unixepoch'), COUNT(*), SUM(COALESCE(no_answer, 0)) "
+                "FROM questions WHERE asked_at >= ? GROUP BY 1",
+                (since,),
+            ).fetchall()
+            voted = self._db.execute(
+                "SELECT date(voted_at, 'unixepoch'), SUM(vote > 0), SUM(vote < 0) "
+                "FROM votes WHERE voted_at >= ? GROUP BY 1",
+                (since,),
+            ).fetchall()
+        by_day: dict[str, list[int]] = {}
+        for day, n, missed in asked:
+            by_day.setdefault(day, [0, 0, 0, 0])[:2] = [n, missed or 0]
+        for day, up, down in voted:
+            by_day.setdefault(day, [0, 0, 0, 0])[2:] = [up or 0, down or 0]
+        return [Day(day, *by_day[day]) for day in sorted(by_day, reverse=True)]
+
+    def worst_rated(self, limit: int = 5) -> list[Rated]:
+        """The passages voted down most (net), with the question they answered."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT q.text, v.passage_id, SUM(v.vote > 0), SUM(v.vote < 0) FROM votes v "
+                "JOIN questions q ON q.id = v.question_id GROUP BY v.question_id, v.passage_id "
+                "HAVING SUM(v.vote < 0) > 0 ORDER BY SUM(v.vote) ASC, MAX(v.voted_at) DESC "
+                "LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [Rated(*row) for row in rows]
 
     def keep_preview(self, question_id: int, first_rank: int, data: dict) -> None:
         now = time.time()

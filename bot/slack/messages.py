@@ -20,7 +20,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks
-from bot.slack.answering import HELP, SORRY, TOP, Newsbot, is_greeting, log, newsbot
+from bot.slack.answering import (
+    HELP,
+    SORRY,
+    TOP,
+    Newsbot,
+    is_greeting,
+    log,
+    newsbot,
+    slow_down,
+)
 from bot.slack.mrkdwn import clean_incoming
 
 WORKING_REACTION = "eyes"
@@ -117,9 +126,12 @@ def compose(bot: Newsbot, event: dict, question: str, surface: str) -> tuple[dic
     if topic and topic != question and follows_up(question):
         searched = f"{topic} {question}"
         heading = f"Read with the thread's question {blocks.echo(topic)}"
+    if wait := bot.limit.wait(event.get("user")):
+        return slow_down(wait), None
     qid = bot.state.remember(searched, event.get("user"), channel, surface)
-    message = blocks.answer_message(bot.searcher.ask(searched, top=TOP), qid, heading=heading)
-    return message, (topic if heading else question)
+    answer = bot.searcher.ask(searched, top=TOP)
+    bot.state.outcome(qid, answer.no_answer)
+    return blocks.answer_message(answer, qid, heading=heading), (topic if heading else question)
 
 
 def follows_up(question: str) -> bool:
