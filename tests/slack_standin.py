@@ -7,6 +7,7 @@ as it would find Slack's government cloud.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -418,4 +419,14 @@ class FakeSocketMode:
             return self.acks[envelope_id]
 
     def close(self) -> None:
+        self.server.shutdown()
+
+    def kill(self) -> None:
+        """Die as a crashed server does: the connection dropped without a close frame."""
+        import socket
+
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.socket.shutdown(socket.SHUT_RDWR)
+            self._socket.socket.close()
         self.server.shutdown()

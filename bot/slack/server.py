@@ -132,9 +132,9 @@ def serve(
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         run_http(server, stop)
     else:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.slack.socket_mode import Handler
 
-        handler = SocketModeHandler(app, settings.app_token.reveal())
+        handler = Handler(app, settings.app_token.reveal())
         notify(
             f"newsbot is connecting to Slack in Socket Mode "
             f"({searcher.index.n_passages:,} passages). Ctrl-C stops it."
