@@ -11,7 +11,7 @@ from index.archive import open_searcher
 from index.storage.settings import IndexSettings
 from tests.slack_fixtures import HttpBot, SocketBot, assert_valid_message, serving, slack_env
 from tests.slack_standin import block_action, command, mention
-from tests.test_slack import sections, texts
+from tests.test_slack import passage_ids, sections, texts
 
 ARTICLE = """title: Council passes the school budget
 url: https://www.news.example/2024/budget/
@@ -80,6 +80,7 @@ def test_stats_for_an_admin_and_a_refusal_for_others(fake_slack, seed_searcher, 
         bot.event(mention("What is the best pizza in Chicago?", ts="1700000402.000100"))
         answers = fake_slack.wait_for("chat.postMessage", 2)
         k5 = next(c.body for c in answers if "Tip:" not in texts(c.body))
+        k5_passage = passage_ids(k5)[0]
         bot.action(block_action(k5, ACTION_VOTE_DOWN, fake_slack.response_url("down")))
         fake_slack.wait_for("respond")
         bot.command(command("/newsbot", "stats", fake_slack.response_url("admin"), user="UEDITOR"))
@@ -93,6 +94,7 @@ def test_stats_for_an_admin_and_a_refusal_for_others(fake_slack, seed_searcher, 
     row = next(line for line in table.splitlines() if today in line)
     assert row.split()[1:] == ["2", "1", "0", "1"]  # asked, no answer, 👍, 👎
     assert "*Worst-rated answers*" in text and "“when do K-5 students return?”" in text
+    assert f"`{k5_passage}` (👎 1, 👍 0)" in text  # the id as it is in the state database
     assert_valid_message(stats)
     assert "for the bot's admins" in texts(refusal) and "```" not in texts(refusal)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.slack import blocks
 from bot.slack.answering import Newsbot
-from bot.slack.mrkdwn import escape
+from bot.slack.mrkdwn import code
 
 DAYS = 7
 WORST = 5
@@ -37,7 +37,7 @@ def stats(bot: Newsbot, user: str | None) -> dict:
     worst = bot.state.worst_rated(WORST)
     if worst:
         lines = [
-            f"• {blocks.echo(r.question)} → `{escape(r.passage_id[:80])}` (👎 {r.down}, 👍 {r.up})"
+            f"• {blocks.echo(r.question)} → {code(r.passage_id[:80])} (👎 {r.down}, 👍 {r.up})"
             for r in worst
         ]
         sections.append("*Worst-rated answers*\n" + "\n".join(lines))

@@ -46,6 +46,13 @@ def escape(text: str) -> str:
     return _FORMATTING.sub(lambda m: f"{ZWSP}{m.group()}{ZWSP}", text)
 
 
+def code(text: str) -> str:
+    """`text` as inline code: nothing formats inside backticks, so only `&`, `<`, `>` are
+    escaped (an id stays copyable) and backticks, which would end the span, dropped."""
+    text = text.replace("`", "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"`{text}`" if text else ""
+
+
 def link(url: str, label: str) -> str:
     """`<url|label>`: `url` already checked (http(s), no spaces, `<`, `>` or `|`), its `&`
     escaped as Slack asks; `label` is mrkdwn (escaped by the caller)."""
