@@ -87,3 +87,21 @@ def test_a_dm_with_a_file_and_a_thread_broadcast_are_answered(bot):
     assert "3/1" in sections(by_channel["D0NEWS"])[0] or "March 1" in texts(by_channel["D0NEWS"])
     assert "25,000" in sections(by_channel["C0NEWS"])[0].replace("*", "")
     assert by_channel["C0NEWS"]["thread_ts"] == "1700000250.000100"
+
+
+def test_a_greeting_edited_into_a_question_replaces_the_help(bot):
+    bot.event(dm("hi", ts="1700000261.000100"))
+    [hello] = answered(bot)
+    assert "Ask newsbot about our own reporting" in texts(hello.body)
+    bot.event(edited(K5, before="hi", ts="1700000261.000100"))
+    [update] = bot.fake.wait_for("chat.update")
+    assert update.body["ts"] == "1700000000.000001"
+    assert "3/1" in sections(update.body)[0] or "March 1" in sections(update.body)[0]
+
+
+def test_ask_help_gets_the_help(bot):
+    from tests.slack_standin import command
+
+    bot.command(command("/ask", "help", bot.fake.response_url("h")))
+    [call] = bot.fake.wait_for("respond")
+    assert "Ask newsbot about our own reporting" in texts(call.body)

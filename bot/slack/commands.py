@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.slack import admin, blocks
-from bot.slack.answering import HELP, TOP, Newsbot, newsbot, slow_down
+from bot.slack.answering import HELP, TOP, Newsbot, is_greeting, newsbot, slow_down
 from bot.slack.mrkdwn import clean_incoming
 from index.factcheck.check import factcheck
 
@@ -54,6 +54,8 @@ def answer_privately(bot: Newsbot, body: dict, surface: str, usage: str, render)
     def work():
         if not text:
             return bot.private(body, blocks.text_message(usage))
+        if is_greeting(text):
+            return bot.private(body, blocks.text_message(HELP))
         if wait := bot.limit.wait(body.get("user_id")):
             return bot.private(body, slow_down(wait))
         qid = bot.state.remember(text, body.get("user_id"), body.get("channel_id"), surface)

@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS replies (
     message_ts TEXT NOT NULL,  -- the question's message
     thread_ts TEXT,            -- the thread the answer went to, if any
     reply_ts TEXT NOT NULL,    -- the bot's answer
-    topic TEXT NOT NULL,       -- the thread's question (what a follow-up is read with)
+    topic TEXT NOT NULL,       -- the thread's question ('' for the help), for follow-ups
     answered_at REAL NOT NULL,
     PRIMARY KEY (channel_id, message_ts)
 );
@@ -253,8 +253,9 @@ class State:
         """The question the bot last answered in this thread (or under its own answer)."""
         with self._lock:
             row = self._db.execute(
-                "SELECT topic FROM replies WHERE channel_id = ? AND (thread_ts = ? OR "
-                "reply_ts = ? OR message_ts = ?) ORDER BY answered_at DESC LIMIT 1",
+                "SELECT topic FROM replies WHERE channel_id = ? AND topic != '' AND "
+                "(thread_ts = ? OR reply_ts = ? OR message_ts = ?) "
+                "ORDER BY answered_at DESC LIMIT 1",
                 (channel, thread_ts, thread_ts, thread_ts),
             ).fetchone()
         return row[0] if row else None

@@ -54,16 +54,23 @@ def on_message(event: dict, body: dict, client: WebClient, context: dict) -> Non
 
 
 def answer_message(
-    bot: Newsbot, event: dict, body: dict, client: WebClient, surface: str, thread: bool
+    bot: Newsbot,
+    event: dict,
+    body: dict,
+    client: WebClient,
+    surface: str,
+    thread: bool,
+    edit: bool = False,
 ) -> None:
-    """Answer one message event once, in its thread when `thread` (or when it has one)."""
+    """Answer one message event once, in its thread when `thread` (or when it has one);
+    `edit`: an edited message the bot never answered (already checked for repeats)."""
     channel, ts = event.get("channel"), event.get("ts")
     if event.get("subtype") not in ANSWERED_SUBTYPES or event.get("bot_id"):
         return
     if not channel or not ts:
         return
     keys = [f"msg:{channel}:{ts}"] + ([f"event:{body['event_id']}"] if body.get("event_id") else [])
-    if not bot.recent.first_time(*keys):
+    if not bot.recent.first_time(*keys) and not edit:
         log.info("duplicate delivery of %s:%s ignored", channel, ts)
         return
     # a mention is answered in its thread; a DM in the thread it was asked in, if any
@@ -76,8 +83,8 @@ def answer_message(
         sent = client.chat_postMessage(
             channel=channel, unfurl_links=False, unfurl_media=False, **reply_to, **message
         )
-        if topic and sent.get("ts"):
-            bot.state.keep_reply(channel, ts, thread_ts, sent["ts"], topic)
+        if sent.get("ts"):  # for an edit to update, and a follow-up to read with
+            bot.state.keep_reply(channel, ts, thread_ts, sent["ts"], topic or "")
     except Exception:
         log.exception(
             "failed to answer %s in %s (ts %s): question %r", surface, channel, ts, question
@@ -105,13 +112,12 @@ def answer_edit(
     earlier = bot.state.reply(channel, ts)
     if earlier is None:
         retyped = {**message, "channel": channel, "ts": ts, "channel_type": "im"}
-        return answer_message(bot, retyped, {}, client, "dm", thread=False)
+        return answer_message(bot, retyped, {}, client, "dm", thread=False, edit=True)
     question = clean_incoming(message.get("text", ""))
     try:
         answer, topic = compose(bot, {**message, "channel": channel}, question, "dm")
         client.chat_update(channel=channel, ts=earlier.reply_ts, **answer)
-        if topic:
-            bot.state.keep_reply(channel, ts, earlier.thread_ts, earlier.reply_ts, topic)
+        bot.state.keep_reply(channel, ts, earlier.thread_ts, earlier.reply_ts, topic or "")
     except Exception:
         log.exception("failed to answer the edit of %s:%s: question %r", channel, ts, question)
 
