@@ -430,3 +430,56 @@ class FakeSocketMode:
                 self._socket.socket.shutdown(socket.SHUT_RDWR)
             self._socket.socket.close()
         self.server.shutdown()
+
+
+class Blackhole:
+    """A loopback TCP relay in front of the Socket Mode stand-in that can go silent:
+    `drop()` keeps both connections open but passes nothing more either way, as a
+    half-open link does (a NAT timeout, a laptop lid closed)."""
+
+    def __init__(self, upstream_port: int) -> None:
+        import socket
+
+        self.upstream_port = upstream_port
+        self.dropping = threading.Event()
+        self._sockets: list = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/link"
+
+    def drop(self) -> None:
+        self.dropping.set()
+
+    def _accept(self) -> None:
+        import socket
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            self._sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source, sink) -> None:
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            if not self.dropping.is_set():
+                with contextlib.suppress(OSError):
+                    sink.sendall(data)
+
+    def close(self) -> None:
+        self.listener.close()
+        for sock in self._sockets:
+            sock.close()
