@@ -44,7 +44,9 @@ HELP = (
         "• `/ask <question>`: an answer only you see, with a button to post it\n"
         "• `/factcheck <claim>`: the passages that speak to a claim, its figures checked "
         "against theirs (✅ same, ⚠️ differs, · not stated) and who said it\n"
-        "• `/newsbot sources`: the articles I can quote"
+        "• `/newsbot sources`: the articles I can quote; `/newsbot stats`: questions and "
+        "votes by day (for the bot's admins)\n"
+        "• Paste a link to one of our articles and I'll preview it"
     )
     .replace("<question>", "&lt;question&gt;")
     .replace("<claim>", "&lt;claim&gt;")
