@@ -60,6 +60,8 @@ class Settings:
     feed_seconds: float = 900.0  # how often `serve` fetches them (0: never)
     fetch_timeout: float = 10.0  # seconds to wait for a fetched URL
     fetch_max_mb: float = 20.0  # the largest response fetched
+    admins: tuple[str, ...] = ()  # Slack user ids allowed `/newsbot stats`
+    rate_limit: int = 20  # questions one person may ask per minute (0: no limit)
 
     @property
     def fetch_limits(self):
@@ -145,6 +147,8 @@ def load_settings(
             float,
             "a number of megabytes",
         ),
+        admins=_user_ids(get("NEWSBOT_ADMINS")),
+        rate_limit=_int(get("NEWSBOT_RATE_LIMIT") or "20", "NEWSBOT_RATE_LIMIT", 0, 10_000),
     )
 
 
@@ -156,6 +160,16 @@ def _urls(value: str | None, name: str) -> tuple[str, ...]:
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ConfigError(f"{name}: {url!r} is not an http(s) URL.")
     return urls
+
+
+def _user_ids(value: str | None) -> tuple[str, ...]:
+    ids = tuple(part.strip() for part in (value or "").replace(" ", ",").split(",") if part)
+    for user in ids:
+        if not (user[:1] in ("U", "W") and user.isalnum() and user == user.upper()):
+            raise ConfigError(
+                f"NEWSBOT_ADMINS must list Slack user ids such as U012AB3CD, not {user!r}."
+            )
+    return ids
 
 
 def _file(value: str | None, name: str) -> Path | None:

@@ -30,6 +30,8 @@ def slack_env(fake: FakeSlack, tmp: Path) -> dict[str, str]:
         "SLACK_API_URL": fake.api_url,
         "NEWSBOT_STATE": str(tmp / "state.sqlite3"),
         "NEWSBOT_INDEX": str(tmp / "index"),
+        # the tests drive many questions from one user; tests/test_slack_home.py sets a limit
+        "NEWSBOT_RATE_LIMIT": "0",
     }
 
 
@@ -97,20 +99,21 @@ class HttpBot:
 
 
 class SocketLink:
-    """One Socket Mode connection, shared by a test module's tests: connecting and closing
-    a handler costs seconds (the SDK's receive timeout), while the app behind it is swapped
-    for each test's own (`handler.app`), so every test still gets a fresh app and state."""
+    """One Socket Mode connection (the bot's own `bot.slack.socket_mode.Handler`), shared by
+    a test module's tests; the app behind it is swapped for each test's own
+    (`handler.app`), so every test still gets a fresh app and state."""
 
     def __init__(self) -> None:
         from slack_bolt import App
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
         from slack_sdk import WebClient
+
+        from bot.slack.socket_mode import Handler
 
         self.fake = FakeSlack()  # answers apps.connections.open for this link
         self.ws = FakeSocketMode()
         self.fake.ws_url = self.ws.url
         idle = App(client=WebClient(token=BOT_TOKEN, base_url=self.fake.api_url))
-        self.handler = SocketModeHandler(idle, APP_TOKEN)
+        self.handler = Handler(idle, APP_TOKEN)
         self.handler.connect()
         assert self.ws.connected.wait(15)
 

@@ -7,6 +7,7 @@ as it would find Slack's government cloud.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -17,6 +18,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode
+
+from websockets.exceptions import ConnectionClosed
 
 BOT_USER = "UBOTNEWS"
 BOT_ID = "BBOTNEWS"
@@ -224,6 +227,30 @@ def dm(
     }
 
 
+def edited(
+    text: str, before: str, ts: str, channel: str = "D0NEWS", user: str = "UREPORTER"
+) -> dict:
+    """A `message_changed` event, as Slack sends one for an edited DM."""
+    now = f"{int(time.time())}.000200"
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel_type": "im",
+        "channel": channel,
+        "hidden": True,
+        "ts": now,
+        "event_ts": now,
+        "message": {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "edited": {"user": user, "ts": now},
+        },
+        "previous_message": {"type": "message", "user": user, "text": before, "ts": ts},
+    }
+
+
 def command(name: str, text: str, response_url: str, user: str = "UREPORTER") -> dict:
     return {
         "token": "legacy",
@@ -349,12 +376,15 @@ class FakeSocketMode:
             json.dumps({"type": "hello", "num_connections": 1, "debug_info": {"host": "standin"}})
         )
         self.connected.set()
-        for message in websocket:
-            data = json.loads(message)
-            with self._cond:
-                if "envelope_id" in data:
-                    self.acks[data["envelope_id"]] = data
-                    self._cond.notify_all()
+        try:
+            for message in websocket:
+                data = json.loads(message)
+                with self._cond:
+                    if "envelope_id" in data:
+                        self.acks[data["envelope_id"]] = data
+                        self._cond.notify_all()
+        except ConnectionClosed:  # the bot went away without a close frame: its choice
+            pass
 
     def send(
         self,
@@ -390,3 +420,66 @@ class FakeSocketMode:
 
     def close(self) -> None:
         self.server.shutdown()
+
+    def kill(self) -> None:
+        """Die as a crashed server does: the connection dropped without a close frame."""
+        import socket
+
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.socket.shutdown(socket.SHUT_RDWR)
+            self._socket.socket.close()
+        self.server.shutdown()
+
+
+class Blackhole:
+    """A loopback TCP relay in front of the Socket Mode stand-in that can go silent:
+    `drop()` keeps both connections open but passes nothing more either way, as a
+    half-open link does (a NAT timeout, a laptop lid closed)."""
+
+    def __init__(self, upstream_port: int) -> None:
+        import socket
+
+        self.upstream_port = upstream_port
+        self.dropping = threading.Event()
+        self._sockets: list = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/link"
+
+    def drop(self) -> None:
+        self.dropping.set()
+
+    def _accept(self) -> None:
+        import socket
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            self._sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source, sink) -> None:
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            if not self.dropping.is_set():
+                with contextlib.suppress(OSError):
+                    sink.sendall(data)
+
+    def close(self) -> None:
+        self.listener.close()
+        for sock in self._sockets:
+            sock.close()

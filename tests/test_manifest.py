@@ -30,6 +30,25 @@ def test_manifest_has_exactly_our_commands_events_and_scopes():
     assert "is_enabled: true" in text  # interactivity: buttons
 
 
+def test_http_manifest_matches_the_socket_one_with_request_urls():
+    socket = (ROOT / "manifest.yml").read_text()
+    http = (ROOT / "manifest.http.yml").read_text()
+    for key in ("slash_commands", "bot_events", "bot", "unfurl_domains"):
+        assert manifest_list(http, key) == manifest_list(socket, key), key
+    assert "socket_mode_enabled: false" in http and "socket_mode_enabled: true" in socket
+    urls = re.findall(r"^\s*(?:request_)?url: (\S+)$", http, re.M)
+    assert urls == ["https://newsbot.example.org/slack/events"] * 5  # 3 commands, events, buttons
+    assert "url:" not in socket
+    assert "home_tab_enabled: true" in http and "home_tab_enabled: true" in socket
+
+
+def test_readme_names_the_feature_behind_every_scope():
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("| Scope |") :].split("\n\n")[0]
+    listed = re.findall(r"^\| `([a-z_:.]+)` \|", table, re.M)
+    assert listed == list(slack_app.SCOPES)
+
+
 def test_the_app_listens_for_each_command():
     source = (ROOT / "bot" / "slack" / "app.py").read_text()
     registered = re.findall(r'app\.command\("(/\w+)"\)', source)

@@ -106,7 +106,7 @@ def test_empty_question_gets_usage_help(bot):
     bot.event(mention("   "))
     [call] = bot.fake.wait_for("chat.postMessage")
     assert "Ask newsbot about our own reporting" in texts(call.body)
-    assert "`/ask <question>`" in texts(call.body)
+    assert "`/ask &lt;question&gt;`" in texts(call.body)
 
 
 def test_no_match_says_so_with_a_tip(bot):
@@ -236,7 +236,7 @@ def test_newsbot_help_and_sources(bot):
     bot.command(command("/newsbot", "help", bot.fake.response_url("help")))
     bot.command(command("/newsbot", "sources", bot.fake.response_url("sources")))
     calls = {c.path: c.body for c in bot.fake.wait_for("respond", 2)}
-    assert "`/ask <question>`" in texts(calls["/respond/help"])
+    assert "`/ask &lt;question&gt;`" in texts(calls["/respond/help"])
     listing = texts(calls["/respond/sources"])
     assert "The archive holds 3 articles." in listing
     assert "Chicago Teachers Union leadership could soon ask its 25,000 members" in listing

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from bot.slack import blocks
+from bot.slack import blocks, frozen
 from bot.slack.answering import TOP, Newsbot, log, newsbot
 from bot.slack.feedback import Asked
-from index.factcheck.draft import check_draft
+from index.models import Answer, Draft, FactCheck
+
+GONE = "That preview is no longer on file, so it can't be posted; ask the question again."
 
 
 def on_more(ack: Callable, action: dict, body: dict, context: dict) -> None:
@@ -22,16 +24,12 @@ def on_more(ack: Callable, action: dict, body: dict, context: dict) -> None:
     def work():
         if (found := asked(bot, body, value)) is None:
             return
+        qid, shareable = int(value.get("q", 0)), bool(value.get("s"))
         answer = bot.searcher.ask(found.text, top=TOP, offset=int(value.get("o", 0)))
-        bot.private(
-            body,
-            blocks.answer_message(
-                answer,
-                int(value.get("q", 0)),
-                shareable=bool(value.get("s")),
-                heading=f"More passages for {blocks.echo(found.text)}",
-            ),
-        )
+        if shareable and not answer.no_answer:
+            bot.keep_preview(qid, answer)
+        heading = f"More passages for {blocks.echo(found.text)}"
+        bot.private(body, blocks.answer_message(answer, qid, shareable=shareable, heading=heading))
 
     bot.answering(body, "More results", str(value), work)
 
@@ -43,23 +41,33 @@ def on_share(ack: Callable, action: dict, body: dict, context: dict) -> None:
     def work():
         if (found := asked(bot, body, value)) is None:
             return
+        if (shown := previewed(bot, value)) is None:
+            bot.private(body, blocks.text_message(GONE))
+            return
         qid, user = int(value.get("q", 0)), body.get("user", {}).get("id", "")
         who = f"<@{user}>" if user.isalnum() else "Someone"
-        if found.surface == "factcheck":
-            message = blocks.factcheck_message(
-                check_draft(bot.searcher, found.text, top=TOP),
-                qid,
-                heading=f"{who} fact-checked {blocks.echo(found.text)}",
-            )
+        if isinstance(shown, FactCheck | Draft):
+            heading = f"{who} fact-checked {blocks.echo(found.text)}"
+            message = blocks.factcheck_message(shown, qid, heading=heading)
         else:
-            answer = bot.searcher.ask(found.text, top=TOP, offset=int(value.get("o", 0)))
-            message = blocks.answer_message(
-                answer, qid, heading=f"{who} asked {blocks.echo(found.text)}"
-            )
+            heading = f"{who} asked {blocks.echo(found.text)}"
+            message = blocks.answer_message(shown, qid, heading=heading)
         bot.reply(body, response_type="in_channel", replace_original=False, **message)
         bot.reply(body, delete_original=True)
 
     bot.answering(body, "Post to channel", str(value), work)
+
+
+def previewed(bot: Newsbot, value: dict) -> Answer | FactCheck | Draft | None:
+    """The preview a share button froze: its passages, as shown, or None if it's gone or
+    the button's ids don't match it."""
+    try:
+        kept = bot.state.preview(int(value.get("q", 0)), int(value.get("n", 0)))
+    except (TypeError, ValueError):
+        return None
+    if kept is None or frozen.ids(kept)[: len(value.get("p") or ())] != value.get("p"):
+        return None
+    return frozen.thaw(kept)
 
 
 def on_vote_up(ack: Callable, action: dict, body: dict, context: dict) -> None:

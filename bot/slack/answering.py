@@ -8,6 +8,8 @@ Listeners reach their `Newsbot` as `context["newsbot"]` (set by a middleware in
 from __future__ import annotations
 
 import logging
+import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -25,26 +27,46 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
-from bot.slack import blocks
+from bot.slack import blocks, frozen
 from bot.slack.feedback import State
+from index.models import Answer, Draft
 from index.retrieval.search import Searcher
 
 TOP = 3  # passages per answer
 SORRY = "Sorry, I couldn't answer that just now. Please try again in a minute."
 HELP = (
-    "*Ask newsbot about our own reporting.* It answers with passages quoted from our "
-    "articles, each with its citation, and never writes text of its own.\n"
-    "• Mention me in a channel: `@newsbot when do K-5 students return?` (I answer in a "
-    "thread)\n"
-    "• Send me a direct message with your question\n"
-    "• `/ask <question>`: an answer only you see, with a button to post it\n"
-    "• `/factcheck <claim or draft>`: what the archive says of each figure and quote "
-    "(✅ same, ⚠️ differs, ↔️ disputed, ➖ not stated), and the passages that decide it\n"
-    "• *Fact-check this message* (a message's ⋯ menu): the same, for any message\n"
-    "• `/newsbot sources`: the articles I can quote\n"
-    "• Filters in any question: `after:2021-02-01`, `before:2021-03`, `source:CBS`, "
-    "`section:Education`, and `newest` to put newer articles first"
+    (
+        "*Ask newsbot about our own reporting.* It answers with passages quoted from our "
+        "articles, each with its citation, and never writes text of its own.\n"
+        "• Mention me in a channel: `@newsbot when do K-5 students return?` (I answer in a "
+        "thread)\n"
+        "• Send me a direct message with your question\n"
+        "• `/ask <question>`: an answer only you see, with a button to post it\n"
+        "• `/factcheck <claim or draft>`: what the archive says of each figure and quote "
+        "(✅ same, ⚠️ differs, ↔️ disputed, ➖ not stated), and the passages that decide it\n"
+        "• *Fact-check this message* (a message's ⋯ menu): the same, for any message\n"
+        "• `/newsbot sources`: the articles I can quote; `/newsbot stats`: questions and "
+        "votes by day (for the bot's admins)\n"
+        "• Paste a link to one of our articles and I'll preview it\n"
+        "• Filters in any question: `after:2021-02-01`, `before:2021-03`, `source:CBS`, "
+        "`section:Education`, and `newest` to put newer articles first"
+    )
+    .replace("<question>", "&lt;question&gt;")
+    .replace("<claim or draft>", "&lt;claim or draft&gt;")
 )
+# "hi", "hello newsbot!", "help", "thanks": answered with HELP, not searched
+_GREETING = re.compile(
+    r"(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening)|help|"
+    r"help me|what can you do|thanks|thank you)(?: there| newsbot| all)?[\s!.?,:)]*",
+    re.IGNORECASE,
+)
+
+
+def is_greeting(text: str) -> bool:
+    """True for a greeting or a call for help, which get the help instead of a search."""
+    return len(text) <= 40 and _GREETING.fullmatch(text.strip()) is not None
+
+
 log = logging.getLogger("newsbot.slack")
 
 
@@ -95,6 +117,38 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+class RateLimit:
+    """At most `per_minute` questions per person in any 60 seconds (0: no limit)."""
+
+    def __init__(self, per_minute: int, users: int = 50_000) -> None:
+        self.per_minute, self.users = per_minute, users
+        self._asked: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def wait(self, user: str | None) -> float:
+        """0 if `user` may ask now (and count it), else the seconds until they may."""
+        if not self.per_minute or not user:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            times = [t for t in self._asked.pop(user, []) if t > now - 60]
+            if len(times) >= self.per_minute:
+                self._asked[user] = times
+                return max(1.0, 60 - (now - times[0]))
+            self._asked[user] = [*times, now]
+            while len(self._asked) > self.users:
+                self._asked.popitem(last=False)
+            return 0.0
+
+
+def slow_down(seconds: float) -> dict:
+    """The friendly answer to someone asking faster than the rate limit."""
+    return blocks.text_message(
+        f"You're asking faster than I can look things up. Please try again in "
+        f"{math.ceil(seconds)} seconds."
+    )
+
+
 @dataclass
 class Newsbot:
     """One app's dependencies and the replies every listener uses."""
@@ -103,6 +157,10 @@ class Newsbot:
     searcher: Searcher
     state: State
     recent: Recent = field(default_factory=Recent)
+    limit: RateLimit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limit = RateLimit(self.settings.rate_limit)
 
     def reply(self, body: dict, **message) -> None:
         """Post to the request's response_url, retried like the Web API; raise when Slack
@@ -119,6 +177,16 @@ class Newsbot:
     def private(self, body: dict, message: dict) -> None:
         """A message only the requester sees, beside (not replacing) the one clicked."""
         self.reply(body, response_type="ephemeral", replace_original=False, **message)
+
+    def keep_preview(self, question_id: int, shown: frozen.Shown) -> None:
+        """Store a shareable answer as shown, for its "Post to channel" button."""
+        if isinstance(shown, Answer):
+            hits = list(shown.hits)
+        else:
+            claims = shown.claims if isinstance(shown, Draft) else (shown,)
+            hits = [p.hit for claim in claims for p in claim.passages]
+        if hits:
+            self.state.keep_preview(question_id, hits[0].rank, frozen.freeze(shown))
 
     def answering(self, body: dict, what: str, text: str | None, work: Callable) -> None:
         """Run `work`; if it fails, log it with the question and tell the asker."""

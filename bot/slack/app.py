@@ -1,9 +1,10 @@
 """The Slack app: `build_app(settings, searcher, state) -> App`.
 
 Listeners are module-level functions, one per trigger, registered below in a few
-lines: messages in `bot.slack.messages`, slash commands in `bot.slack.commands`,
-buttons in `bot.slack.actions`, the message shortcut in
-`bot.slack.shortcuts`; what they share (replies, failures, retries) in
+lines: messages in `bot.slack.messages`, slash commands in `bot.slack.commands`
+(`/newsbot stats` in `bot.slack.admin`), buttons in `bot.slack.actions`, the message
+shortcut in `bot.slack.shortcuts`, the Home tab in `bot.slack.home`, link previews in
+`bot.slack.unfurl`; what they share (replies, failures, retries) in
 `bot.slack.answering`. Slack's rules kept:
 - commands and buttons are acknowledged first, always; the search comes after;
 - a retried event, or one message delivered twice, is answered once;
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from bot.config import Settings
-from bot.slack import actions, blocks, commands, messages, shortcuts
+from bot.slack import actions, blocks, commands, home, messages, shortcuts, unfurl
 from bot.slack.answering import HELP, Newsbot, make_client, retry_handlers
 from bot.slack.feedback import State
 from index.retrieval.search import Searcher
@@ -39,8 +40,16 @@ __all__ = [
 
 # What the bot uses, and so exactly what manifest.yml asks for (tests/test_manifest.py).
 COMMANDS = ("/ask", "/factcheck", "/newsbot")
-EVENTS = ("app_mention", "message.im")
-SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "reactions:write")
+EVENTS = ("app_home_opened", "app_mention", "link_shared", "message.im")
+SCOPES = (
+    "app_mentions:read",
+    "chat:write",
+    "commands",
+    "im:history",
+    "links:read",
+    "links:write",
+    "reactions:write",
+)
 SHORTCUTS = (shortcuts.FACTCHECK_MESSAGE,)  # message shortcuts, by callback_id
 
 log = logging.getLogger("newsbot.slack")
@@ -60,6 +69,8 @@ def build_app(settings: Settings, searcher: Searcher, state: State) -> App:
 
     app.event("app_mention")(messages.on_app_mention)
     app.event("message")(messages.on_message)
+    app.event("app_home_opened")(home.on_app_home_opened)
+    app.event("link_shared")(unfurl.on_link_shared)
 
     app.command("/ask")(commands.on_ask)
     app.command("/factcheck")(commands.on_factcheck)

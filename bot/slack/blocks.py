@@ -1,9 +1,10 @@
 """Answers as Slack messages: Block Kit blocks plus a plain-text fallback.
 
-Every piece of article or user text is escaped (`bot.slack.mrkdwn.escape`); matched words
-are bold; a long paragraph is trimmed around its best-matching sentence with "…",
-never mid-word; every message stays inside Block Kit's limits (50 blocks, 3,000
-characters of section text, 10 context elements, 2,000-character button values).
+Every piece of article or user text is escaped (`bot.slack.mrkdwn.escape`); the weighty
+matched words are bold (`bot.slack.emphasis`); a long paragraph is trimmed around its
+best-matching sentence with "…", never mid-word; every message stays inside Block Kit's
+limits (50 blocks, 3,000 characters of section text, 10 context elements, 2,000-character
+button values).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import json
 import re
 from collections.abc import Sequence
 
-from bot.citation import citation_parts
-from bot.slack.mrkdwn import escape
+from bot.citation import citation_parts, label
+from bot.slack.emphasis import weighty
+from bot.slack.mrkdwn import escape, link
 from index.models import Answer, Article, Draft, FactCheck, Hit
 from index.text.analysis import sentences as split_sentences
 
@@ -22,6 +24,8 @@ MAX_SECTION = 3000
 MAX_TEXT = 3000  # the notification fallback; Slack allows more, nobody reads more
 PASSAGE_CHARS = 1200  # a quoted paragraph longer than this is trimmed
 QUESTION_CHARS = 200  # a question echoed back longer than this is trimmed
+TITLE_CHARS = 80  # the title in the notification text
+MAX_MISSING = 8  # "Missing: word, word" names at most this many words
 
 ACTION_MORE = "more_results"
 ACTION_SHARE = "share_answer"
@@ -104,10 +108,13 @@ def bolded(text: str, spans: Spans) -> str:
     return "".join(out)
 
 
-def quoted(hit: Hit, limit: int = PASSAGE_CHARS) -> str:
-    """The passage as mrkdwn, trimmed until it fits a section with its rank."""
+def quoted(hit: Hit, limit: int = PASSAGE_CHARS, question: str | None = None) -> str:
+    """The passage as mrkdwn, trimmed until it fits a section with its rank. With the
+    `question`, only its weighty words (and the figure it asks for) are bold."""
     while True:
         text, spans = trim(hit.passage.text, hit.highlights, limit)
+        if question is not None:
+            spans = weighty(text, spans, question)
         body = f"*{hit.rank}.* {bolded(text, spans)}"
         if len(body) <= MAX_SECTION or limit < 100:
             return body[:MAX_SECTION]
@@ -120,25 +127,34 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def citation(article: Article, paragraph: int, attribution: str | None = None) -> str:
-    """mrkdwn: "<url|Title> · Source · 2021-02-07 · paragraph 4 of 20", every part
-    escaped, the title linked when the article has an http(s) url."""
-    title, *rest = citation_parts(article, paragraph, attribution)
-    title = escape(shorten(title, 150))
+def citation(
+    article: Article, paragraph: int, attribution: str | None = None, quoted: str = ""
+) -> str:
+    """mrkdwn: "<url|Headline> · Source · 2021-02-07 · paragraph 4 of 20", every part
+    escaped, the headline linked when the article has an http(s) url; an article
+    without a headline that would repeat the `quoted` text gets a short label instead
+    (`bot.citation.label`)."""
+    _, *rest = citation_parts(article, paragraph, attribution)
+    title = escape(label(article, quoted))
     url = safe_url(article.url)
-    linked = f"<{url}|{title}>" if url else f"_{title}_"
+    linked = link(url, title) if url else f"_{title}_"
     return " · ".join([linked, *(escape(shorten(part, 100)) for part in rest)])
 
 
 # ------------------------------------------------------------------ blocks
 
 
-def _section(text: str) -> dict:
+def section(text: str) -> dict:
+    """A section block of mrkdwn (already escaped), cut to Block Kit's limit."""
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
 
 
-def _context(text: str) -> dict:
+def context(text: str) -> dict:
+    """A context line of mrkdwn (already escaped), cut to Block Kit's limit."""
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION]}]}
+
+
+_section, _context = section, context
 
 
 def _button(text: str, action_id: str, value: dict, style: str | None = None) -> dict:
@@ -169,6 +185,17 @@ def echo(question: str) -> str:
     return f"“{escape(shorten(question, QUESTION_CHARS))}”"
 
 
+def confidence_line(answer: Answer) -> str | None:
+    """A low-confidence answer says so, and names the question's words no article uses."""
+    if answer.confidence != "low":
+        return None
+    line = ":warning: Low confidence: these passages match only part of the question."
+    if answer.missing:
+        words = ", ".join(escape(shorten(w, 40)) for w in answer.missing[:MAX_MISSING])
+        line += f" Missing: {words}"
+    return line
+
+
 def answer_message(
     answer: Answer, question_id: int, *, shareable: bool = False, heading: str | None = None
 ) -> dict:
@@ -179,6 +206,8 @@ def answer_message(
     if answer.notice:  # a filter that can't be read or matches nothing (index/retrieval/filters)
         blocks.append(_section(f":warning: {escape(answer.notice)}"))
         return {"blocks": blocks, "text": escape(answer.notice)}
+    if (low := confidence_line(answer)) and answer.hits and not answer.no_answer:
+        blocks.append(_context(low))
     if answer.no_answer or not answer.hits:
         blocks.append(_section(":mag: No passage in the archive answers this."))
         blocks.append(
@@ -191,8 +220,8 @@ def answer_message(
     for hit in answer.hits:
         if len(blocks) + 4 > MAX_BLOCKS:
             break
-        blocks.append(_section(quoted(hit)))
-        blocks.append(_context(citation(hit.article, hit.passage.number)))
+        blocks.append(_section(quoted(hit, question=answer.question)))
+        blocks.append(_context(citation(hit.article, hit.passage.number, quoted=hit.passage.text)))
         blocks.append(_vote_buttons(hit, question_id))
     controls = []
     if answer.more:
@@ -201,27 +230,29 @@ def answer_message(
             _button("More results", ACTION_MORE, {**more, "s": 1} if shareable else more)
         )
     if shareable:
-        controls.append(
-            _button(
-                "Post to channel",
-                ACTION_SHARE,
-                {"q": question_id, "o": answer.offset},
-                style="primary",
-            )
-        )
+        controls.append(share_button(question_id, answer.hits))
     if controls:
         blocks.append({"type": "actions", "block_id": "answer-controls", "elements": controls})
     return {"blocks": blocks, "text": fallback(answer.hits)}
 
 
+def share_button(question_id: int, hits: Sequence[Hit]) -> dict:
+    """ "Post to channel", the previewed passages frozen in its value as ids (in the order
+    and with the numbers previewed), so sharing posts exactly what was seen."""
+    value = {"q": question_id, "p": [h.passage_id[:400] for h in hits[:10]]}
+    value["n"] = hits[0].rank if hits else 1
+    return _button("Post to channel", ACTION_SHARE, value, style="primary")
+
+
 def fallback(hits: Sequence[Hit]) -> str:
-    """Plain text for notifications and clients without blocks."""
+    """Plain text for notifications and clients without blocks: the first passage and a
+    short form of its citation."""
     first = hits[0]
     text, _ = trim(first.passage.text, first.highlights, 300)
+    title = shorten(label(first.article, first.passage.text), TITLE_CHARS)
     return escape(
         shorten(
-            f"{text} ({first.article.title}, paragraph {first.passage.number} of "
-            f"{first.article.paragraphs})",
+            f"{text} ({title}, paragraph {first.passage.number} of {first.article.paragraphs})",
             MAX_TEXT,
         )
     )
@@ -256,9 +287,9 @@ def sources_message(articles: Sequence[tuple[Article, int]], total: int) -> dict
     for article, passages in articles:
         url = safe_url(article.url)
         title = escape(shorten(article.title, 120))
-        name = f"<{url}|{title}>" if url else title
+        name = link(url, title) if url else title
         date = article.published or "date unknown"
-        lines.append(f"• {name} ({date}, {passages} passages)")
+        lines.append(f"• {name} ({date}, {passages} passage{'' if passages == 1 else 's'})")
     blocks = [_section(f"*The archive holds {total:,} articles.*")]
     chunk: list[str] = []
     for line in lines:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.slack import blocks
-from bot.slack.answering import HELP, TOP, Newsbot, newsbot
+from bot.slack import admin, blocks
+from bot.slack.answering import HELP, TOP, Newsbot, is_greeting, newsbot, slow_down
 from bot.slack.mrkdwn import clean_incoming
 from index.factcheck.draft import check_draft
 
@@ -34,8 +34,17 @@ def on_newsbot(ack: Callable, body: dict, context: dict) -> None:
     ack()
     bot = newsbot(context)
     word = clean_incoming(body.get("text", "")).lower()
-    message = sources(bot) if word == "sources" else blocks.text_message(HELP)
-    bot.answering(body, "/newsbot", word, lambda: bot.private(body, message))
+
+    def work():
+        if word == "sources":
+            message = sources(bot)
+        elif word == "stats":
+            message = admin.stats(bot, body.get("user_id"))
+        else:
+            message = blocks.text_message(HELP)
+        bot.private(body, message)
+
+    bot.answering(body, "/newsbot", word, work)
 
 
 def answer_privately(bot: Newsbot, body: dict, surface: str, usage: str, render) -> None:
@@ -46,6 +55,10 @@ def answer_privately(bot: Newsbot, body: dict, surface: str, usage: str, render)
     def work():
         if not text:
             return bot.private(body, blocks.text_message(usage))
+        if is_greeting(text):
+            return bot.private(body, blocks.text_message(HELP))
+        if wait := bot.limit.wait(body.get("user_id")):
+            return bot.private(body, slow_down(wait))
         qid = bot.state.remember(text, body.get("user_id"), body.get("channel_id"), surface)
         bot.private(body, render(bot, text, qid))
 
@@ -54,6 +67,9 @@ def answer_privately(bot: Newsbot, body: dict, surface: str, usage: str, render)
 
 def render_answer(bot: Newsbot, question: str, qid: int) -> dict:
     answer = bot.searcher.ask(question, top=TOP)
+    bot.state.outcome(qid, answer.no_answer)
+    if not answer.no_answer:
+        bot.keep_preview(qid, answer)
     return blocks.answer_message(
         answer,
         qid,
@@ -63,8 +79,11 @@ def render_answer(bot: Newsbot, question: str, qid: int) -> dict:
 
 
 def render_factcheck(bot: Newsbot, claim: str, qid: int) -> dict:
+    draft = check_draft(bot.searcher, claim, top=TOP)
+    bot.state.outcome(qid, not any(c.passages for c in draft.claims))
+    bot.keep_preview(qid, draft)
     return blocks.factcheck_message(
-        check_draft(bot.searcher, claim, top=TOP),
+        draft,
         qid,
         shareable=True,
         heading=f"Fact-check of {blocks.echo(claim)} · only you can see this",

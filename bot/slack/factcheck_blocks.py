@@ -10,10 +10,8 @@ the passage that decides it best.
 from __future__ import annotations
 
 from bot.slack.blocks import (
-    ACTION_SHARE,
     MAX_BLOCKS,
     MAX_TEXT,
-    _button,
     _context,
     _section,
     _vote_buttons,
@@ -21,6 +19,7 @@ from bot.slack.blocks import (
     echo,
     fallback,
     quoted,
+    share_button,
     shorten,
 )
 from bot.slack.mrkdwn import escape
@@ -95,7 +94,7 @@ def factcheck_message(
             break
         blocks.extend(_passage_blocks(checked, question_id))
     if shareable:
-        blocks.append(_share(question_id))
+        blocks.append(_share(question_id, (fact,)))
     return {
         "blocks": blocks,
         "text": _notification(fact) or fallback([c.hit for c in fact.passages]),
@@ -128,7 +127,7 @@ def draft_message(
         skipped = "; ".join(echo(s) for s in draft.unchecked[:10])
         blocks.append(_context(f"Nothing to check (no figure, date or quote) in: {skipped}"))
     if shareable:
-        blocks.append(_share(question_id))
+        blocks.append(_share(question_id, draft.claims))
     text = "\n".join(t for t in (_notification(f) for f in draft.claims) if t)
     return {"blocks": blocks[:MAX_BLOCKS], "text": shorten(text, MAX_TEXT) or NO_PASSAGE}
 
@@ -145,13 +144,13 @@ def _passage_blocks(checked: CheckedHit, question_id: int) -> list[dict]:
     return out
 
 
-def _share(question_id: int) -> dict:
+def _share(question_id: int, claims: tuple[FactCheck, ...]) -> dict:
+    """ "Post to channel", the passages shown frozen in its value (bot.slack.frozen)."""
+    hits = [p.hit for claim in claims for p in claim.passages]
     return {
         "type": "actions",
         "block_id": "answer-controls",
-        "elements": [
-            _button("Post to channel", ACTION_SHARE, {"q": question_id, "o": 0}, style="primary")
-        ],
+        "elements": [share_button(question_id, hits)],
     }
 
 

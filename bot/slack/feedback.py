@@ -11,6 +11,7 @@ changes the vote), so the newsroom can see which passages to fix:
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -39,13 +40,58 @@ CREATE TABLE IF NOT EXISTS votes (
 );
 -- one vote per person, question and passage: a second click changes it
 CREATE UNIQUE INDEX IF NOT EXISTS votes_once ON votes (question_id, passage_id, user_id);
+-- a private answer as it was shown (bot/slack/frozen.py), for "Post to channel"
+CREATE TABLE IF NOT EXISTS previews (
+    question_id INTEGER NOT NULL REFERENCES questions(id),
+    first_rank INTEGER NOT NULL,
+    data TEXT NOT NULL,       -- JSON
+    shown_at REAL NOT NULL,
+    PRIMARY KEY (question_id, first_rank)
+);
+-- what the bot answered in which message, for thread follow-ups and edits
+CREATE TABLE IF NOT EXISTS replies (
+    channel_id TEXT NOT NULL,
+    message_ts TEXT NOT NULL,  -- the question's message
+    thread_ts TEXT,            -- the thread the answer went to, if any
+    reply_ts TEXT NOT NULL,    -- the bot's answer
+    topic TEXT NOT NULL,       -- the thread's question ('' for the help), for follow-ups
+    answered_at REAL NOT NULL,
+    PRIMARY KEY (channel_id, message_ts)
+);
+CREATE INDEX IF NOT EXISTS replies_thread ON replies (channel_id, thread_ts);
+CREATE INDEX IF NOT EXISTS replies_reply ON replies (channel_id, reply_ts);
 """
+PREVIEW_DAYS = 30  # previews older than this are forgotten (their share button says so)
 
 
 @dataclass(frozen=True, slots=True)
 class Asked:
     text: str
     surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    reply_ts: str
+    thread_ts: str | None
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    day: str  # YYYY-MM-DD (UTC)
+    questions: int
+    no_answers: int
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    question: str
+    passage_id: str
+    up: int
+    down: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +114,9 @@ class State:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(questions)")}
+            if "no_answer" not in columns:  # a database from before `/newsbot stats`
+                self._db.execute("ALTER TABLE questions ADD COLUMN no_answer INTEGER")
         except (OSError, sqlite3.Error) as err:
             raise ConfigError(
                 f"NEWSBOT_STATE: can't open the state database {self.path} ({err})."
@@ -109,6 +158,107 @@ class State:
                 "JOIN questions q ON q.id = v.question_id ORDER BY v.id"
             ).fetchall()
         return [Vote(*row) for row in rows]
+
+    def outcome(self, question_id: int, no_answer: bool) -> None:
+        """Whether the question found an answer (for `/newsbot stats`)."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE questions SET no_answer = ? WHERE id = ?", (int(no_answer), question_id)
+            )
+
+    def recent_questions(self, user_id: str, limit: int = 5) -> list[str]:
+        """The person's latest distinct questions, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT text FROM questions WHERE user_id = ? GROUP BY text "
+                "ORDER BY MAX(id) DESC LIMIT ?",
+                (user_id, limit),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def daily(self, days: int = 7) -> list[Day]:
+        """Questions, no-answers and votes per UTC day, the last `days` days, newest first."""
+        since = time.time() - days * 86400
+        with self._lock:
+            asked = self._db.execute(
+                "SELECT date(asked_at, 'unixepoch'), COUNT(*), SUM(COALESCE(no_answer, 0)) "
+                "FROM questions WHERE asked_at >= ? GROUP BY 1",
+                (since,),
+            ).fetchall()
+            voted = self._db.execute(
+                "SELECT date(voted_at, 'unixepoch'), SUM(vote > 0), SUM(vote < 0) "
+                "FROM votes WHERE voted_at >= ? GROUP BY 1",
+                (since,),
+            ).fetchall()
+        by_day: dict[str, list[int]] = {}
+        for day, n, missed in asked:
+            by_day.setdefault(day, [0, 0, 0, 0])[:2] = [n, missed or 0]
+        for day, up, down in voted:
+            by_day.setdefault(day, [0, 0, 0, 0])[2:] = [up or 0, down or 0]
+        return [Day(day, *by_day[day]) for day in sorted(by_day, reverse=True)]
+
+    def worst_rated(self, limit: int = 5) -> list[Rated]:
+        """The passages voted down most (net), with the question they answered."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT q.text, v.passage_id, SUM(v.vote > 0), SUM(v.vote < 0) FROM votes v "
+                "JOIN questions q ON q.id = v.question_id GROUP BY v.question_id, v.passage_id "
+                "HAVING SUM(v.vote < 0) > 0 ORDER BY SUM(v.vote) ASC, MAX(v.voted_at) DESC "
+                "LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [Rated(*row) for row in rows]
+
+    def keep_preview(self, question_id: int, first_rank: int, data: dict) -> None:
+        now = time.time()
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO previews (question_id, first_rank, data, shown_at) "
+                "VALUES (?, ?, ?, ?)",
+                (question_id, first_rank, json.dumps(data), now),
+            )
+            self._db.execute(
+                "DELETE FROM previews WHERE shown_at < ?", (now - PREVIEW_DAYS * 86400,)
+            )
+
+    def preview(self, question_id: int, first_rank: int) -> dict | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM previews WHERE question_id = ? AND first_rank = ?",
+                (question_id, first_rank),
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def keep_reply(
+        self, channel: str, message_ts: str, thread_ts: str | None, reply_ts: str, topic: str
+    ) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO replies (channel_id, message_ts, thread_ts, reply_ts, "
+                "topic, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (channel, message_ts, thread_ts, reply_ts, topic, time.time()),
+            )
+
+    def reply(self, channel: str, message_ts: str) -> Reply | None:
+        """The bot's answer to the message `message_ts`, if it gave one."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT reply_ts, thread_ts, topic FROM replies "
+                "WHERE channel_id = ? AND message_ts = ?",
+                (channel, message_ts),
+            ).fetchone()
+        return Reply(*row) if row else None
+
+    def thread_topic(self, channel: str, thread_ts: str) -> str | None:
+        """The question the bot last answered in this thread (or under its own answer)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT topic FROM replies WHERE channel_id = ? AND topic != '' AND "
+                "(thread_ts = ? OR reply_ts = ? OR message_ts = ?) "
+                "ORDER BY answered_at DESC LIMIT 1",
+                (channel, thread_ts, thread_ts, thread_ts),
+            ).fetchone()
+        return row[0] if row else None
 
     def close(self) -> None:
         with self._lock:

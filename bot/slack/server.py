@@ -247,9 +247,9 @@ def serve(
         finally:
             exit_within(STOP_GRACE_SECONDS, notify)
     else:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.slack.socket_mode import Handler
 
-        handler = SocketModeHandler(app, settings.app_token.reveal())
+        handler = Handler(app, settings.app_token.reveal())
         notify(
             f"newsbot is connecting to Slack in Socket Mode "
             f"({searcher.index.n_passages:,} passages). Ctrl-C stops it."

@@ -34,6 +34,8 @@ def on_factcheck_message(ack: Callable, body: dict, context: dict) -> None:
             return bot.private(body, blocks.text_message(NO_TEXT))
         qid = bot.state.remember(text, user, channel, "factcheck")
         draft = check_draft(bot.searcher, text, top=TOP)
+        bot.state.outcome(qid, not any(c.passages for c in draft.claims))
+        bot.keep_preview(qid, draft)
         bot.private(
             body,
             blocks.factcheck_message(

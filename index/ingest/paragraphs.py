@@ -27,6 +27,15 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’ ,-]{1,40}?)\s*(?:\((?P<source>[^)]{1,30})\))?\s*(?:[—–]|--?)\s+"
 )
+# an embedded post's credit line, "— Dana Kozlov (@DanaCBS2) February 7, 2021", with the
+# post's trailing @handles and pic.twitter.com links before it (bounded: linear)
+_EMBED_CREDIT = re.compile(
+    r"(?:\s*(?:@\w{1,30}|pic\.twitter\.com/\w{1,40}|https?://t\.co/\w{1,40}))*"
+    r"\s*(?:[—–]|--?)\s*[^()\n—–]{1,80}?\s*\(@\w{1,30}\)\s*"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+\d{1,2},\s+\d{4}\s*$"
+)
+_PIC_LINK = re.compile(r"\s*pic\.twitter\.com/\w{1,40}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"“‘A-Z0-9])")
 TITLE_LENGTH = 120
 
@@ -42,7 +51,10 @@ class Boilerplate:
 
     def __init__(self, rules: list[Rule], source_text: str) -> None:
         self.rules = rules
-        self.fingerprint = hashlib.sha256(source_text.encode()).hexdigest()[:12]
+        # the embed-residue rule is part of what "boilerplate" means: an index built
+        # before it (or with another version of it) is rebuilt
+        rules_text = source_text + "\n" + _EMBED_CREDIT.pattern
+        self.fingerprint = hashlib.sha256(rules_text.encode()).hexdigest()[:12]
 
     @classmethod
     def load(cls, extra: Path | None = None) -> Boilerplate:
@@ -107,11 +119,25 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
+def without_embed_residue(paragraph: str) -> str:
+    """`paragraph` without an embedded post's credit line and picture links (what a pasted
+    tweet leaves: "… @cbschicago — Dana Kozlov (@DanaCBS2) February 7, 2021")."""
+    if "pic.twitter.com/" in paragraph:
+        paragraph = _PIC_LINK.sub("", paragraph)
+    if "(@" in paragraph[-120:]:
+        tail = len(paragraph) - 200
+        m = _EMBED_CREDIT.search(paragraph, max(0, tail))
+        if m:
+            paragraph = paragraph[: m.start()]
+    return paragraph.strip()
+
+
 def segment(doc: ArticleText, boilerplate: Boilerplate) -> tuple[Article, list[Passage]]:
-    """The article's metadata and its unique content paragraphs."""
+    """The article's metadata and its unique content paragraphs (embedded posts' credit
+    lines cut; a paragraph that was only that is dropped)."""
     byline = doc.byline
     content: list[str] = []
-    for paragraph in split_paragraphs(doc.text):
+    for paragraph in filter(None, map(without_embed_residue, split_paragraphs(doc.text))):
         rule = boilerplate.match(paragraph)
         if rule is None:
             content.append(paragraph)
