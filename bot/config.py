@@ -97,6 +97,18 @@ def load_settings(
         value = env.get(name)
         return value.strip() if value is not None and value.strip() else None
 
+    state = get("NEWSBOT_STATE")
+    state_path = Path(state).expanduser() if state else _data_home() / "newsbot" / "state.sqlite3"
+    return Settings(
+        index=_index_settings(get, corpus, index, engine),
+        state_path=state_path,
+        **_slack_settings(get),
+        **_fetch_settings(get),
+    )
+
+
+def _index_settings(get, corpus: str | None, index: str | None, engine: str | None):
+    """Where the corpus and the index are, and how it is built and searched."""
     corpus_path = Path(corpus or get("NEWSBOT_CORPUS") or default_corpus()).expanduser()
     index_value = index or get("NEWSBOT_INDEX")
     index_dir = Path(index_value).expanduser() if index_value else default_index_dir(corpus_path)
@@ -105,41 +117,47 @@ def load_settings(
         raise ConfigError(
             f"NEWSBOT_ENGINE must be one of {', '.join(ENGINES)}, not {engine_name!r}."
         )
-    boilerplate = _file(get("NEWSBOT_BOILERPLATE"), "NEWSBOT_BOILERPLATE")
-    aliases = _file(get("NEWSBOT_ALIASES"), "NEWSBOT_ALIASES")
-    workers = _int(get("NEWSBOT_WORKERS") or "0", "NEWSBOT_WORKERS", 0, 64)
-    state = get("NEWSBOT_STATE")
-    state_path = Path(state).expanduser() if state else _data_home() / "newsbot" / "state.sqlite3"
-    return Settings(
-        index=IndexSettings(
-            corpus=corpus_path,
-            index_dir=index_dir,
-            boilerplate=boilerplate,
-            aliases=aliases,
-            engine=engine_name,
-            workers=workers,
-        ),
-        state_path=state_path,
-        bot_token=_token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", "xoxb-"),
-        app_token=_token(get("SLACK_APP_TOKEN"), "SLACK_APP_TOKEN", "xapp-"),
-        signing_secret=Secret(s) if (s := get("SLACK_SIGNING_SECRET")) else None,
-        slack_api_url=_api_url(get("SLACK_API_URL")),
-        port=_int(get("PORT") or "3000", "PORT", 1, 65535),
-        log_level=_level(get("NEWSBOT_LOG_LEVEL") or "INFO"),
-        watch_seconds=_number(
+    return IndexSettings(
+        corpus=corpus_path,
+        index_dir=index_dir,
+        boilerplate=_file(get("NEWSBOT_BOILERPLATE"), "NEWSBOT_BOILERPLATE"),
+        aliases=_file(get("NEWSBOT_ALIASES"), "NEWSBOT_ALIASES"),
+        engine=engine_name,
+        workers=_int(get("NEWSBOT_WORKERS") or "0", "NEWSBOT_WORKERS", 0, 64),
+    )
+
+
+def _slack_settings(get) -> dict:
+    """The Slack credentials and how `serve` runs."""
+    return {
+        "bot_token": _token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", "xoxb-"),
+        "app_token": _token(get("SLACK_APP_TOKEN"), "SLACK_APP_TOKEN", "xapp-"),
+        "signing_secret": Secret(s) if (s := get("SLACK_SIGNING_SECRET")) else None,
+        "slack_api_url": _api_url(get("SLACK_API_URL")),
+        "port": _int(get("PORT") or "3000", "PORT", 1, 65535),
+        "log_level": _level(get("NEWSBOT_LOG_LEVEL") or "INFO"),
+        "watch_seconds": _number(
             get("NEWSBOT_WATCH_SECONDS") or "60", "NEWSBOT_WATCH_SECONDS", 0, 86400
         ),
-        slack_timeout=_number(
+        "slack_timeout": _number(
             get("NEWSBOT_SLACK_TIMEOUT") or "10", "NEWSBOT_SLACK_TIMEOUT", 0.1, 300
         ),
-        feeds=_urls(get("NEWSBOT_FEEDS"), "NEWSBOT_FEEDS"),
-        feed_seconds=_number(
+        "admins": _user_ids(get("NEWSBOT_ADMINS")),
+        "rate_limit": _int(get("NEWSBOT_RATE_LIMIT") or "20", "NEWSBOT_RATE_LIMIT", 0, 10_000),
+    }
+
+
+def _fetch_settings(get) -> dict:
+    """What `index add URL` and the feeds `serve` follows may fetch."""
+    return {
+        "feeds": _urls(get("NEWSBOT_FEEDS"), "NEWSBOT_FEEDS"),
+        "feed_seconds": _number(
             get("NEWSBOT_FEED_SECONDS") or "900", "NEWSBOT_FEED_SECONDS", 0, 86400 * 7
         ),
-        fetch_timeout=_number(
+        "fetch_timeout": _number(
             get("NEWSBOT_FETCH_TIMEOUT") or "10", "NEWSBOT_FETCH_TIMEOUT", 0.1, 300
         ),
-        fetch_max_mb=_bounded(
+        "fetch_max_mb": _bounded(
             get("NEWSBOT_FETCH_MAX_MB") or "20",
             "NEWSBOT_FETCH_MAX_MB",
             0.001,
@@ -147,9 +165,7 @@ def load_settings(
             float,
             "a number of megabytes",
         ),
-        admins=_user_ids(get("NEWSBOT_ADMINS")),
-        rate_limit=_int(get("NEWSBOT_RATE_LIMIT") or "20", "NEWSBOT_RATE_LIMIT", 0, 10_000),
-    )
+    }
 
 
 def _urls(value: str | None, name: str) -> tuple[str, ...]:

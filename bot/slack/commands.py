@@ -92,11 +92,8 @@ def render_factcheck(bot: Newsbot, claim: str, qid: int) -> dict:
 
 def sources(bot: Newsbot) -> dict:
     """The indexed articles, newest first, with their passage counts."""
-    import numpy as np
-
     searcher = getattr(bot.searcher, "current", bot.searcher)  # one index, even mid-swap
-    index = searcher.index
-    counts = np.bincount(np.asarray(index.passage_article), minlength=index.n_articles)
-    articles = [(a, int(n)) for a, n in zip(searcher.sources(), counts, strict=True)]
+    counts = searcher.index.passages_per_article()
+    articles = list(zip(searcher.sources(), counts, strict=True))
     articles.sort(key=lambda item: item[0].published or "", reverse=True)
     return blocks.sources_message(articles[:200], len(articles))

@@ -47,7 +47,7 @@ def df(postings: Postings, tid: int | None) -> int:
     """How many passages hold term `tid` (0 for an unknown term)."""
     if tid is None:
         return 0
-    return int(postings.post_ptr[tid + 1] - postings.post_ptr[tid])
+    return postings.df(tid)
 
 
 class QueryBuilder:
