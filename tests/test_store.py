@@ -8,7 +8,7 @@ import pytest
 
 from index.errors import IndexStoreError
 from index.retrieval.search import Searcher
-from index.storage import build, store
+from index.storage import build, invert, store
 from index.storage.freshness import check, open_index
 
 
@@ -122,7 +122,7 @@ def test_a_failed_build_leaves_the_previous_index(settings, corpus, monkeypatch)
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build._Builder, "finish", explode)
+    monkeypatch.setattr(invert.Builder, "finish", explode)
     with pytest.raises(RuntimeError):
         build.build(settings)
     assert current_generation(settings) == before

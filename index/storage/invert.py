@@ -1,0 +1,296 @@
+"""Analysed chunks -> one generation: global term ids, inverted lists, the arrays.
+
+The parent gives terms their global ids in first-seen order, writes passage texts and
+article metadata into segments as chunks arrive, and inverts the postings with numpy
+at the end. On an `add`, new postings are merged after the base generation's (a new
+passage's number is above every old one) and the base's segments are hard-linked.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections import Counter
+from dataclasses import asdict
+
+import numpy as np
+
+from index.bm25 import length_norm, okapi_idf, tf_weight
+from index.models import Problem
+from index.storage.analyse import Chunk
+from index.storage.store import GenerationWriter, Index, Postings
+
+
+class Side:
+    """New postings for one field (passages or article contexts), global term ids."""
+
+    def __init__(self) -> None:
+        self.terms = array("I")
+        self.docs = array("I")
+        self.tfs = array("H")
+        self.lengths = array("I")
+
+    def extend(
+        self,
+        remap: np.ndarray,
+        terms: array,
+        tfs: array,
+        counts: array,
+        lengths: array,
+        first_doc: int,
+        keep: np.ndarray | None,
+    ) -> None:
+        ids = remap[np.frombuffer(terms, dtype=np.uint32)] if len(terms) else np.zeros(0, np.uint32)
+        counts_np = np.frombuffer(counts, dtype=np.uint32)
+        tf_np = np.frombuffer(tfs, dtype=np.uint16) if len(tfs) else np.zeros(0, np.uint16)
+        len_np = np.frombuffer(lengths, dtype=np.uint32)
+        if keep is not None:  # drop documents of skipped (duplicate-id) articles
+            per_posting = np.repeat(keep, counts_np)
+            ids, tf_np = ids[per_posting], tf_np[per_posting]
+            counts_np, len_np = counts_np[keep], len_np[keep]
+        docs = np.repeat(
+            np.arange(first_doc, first_doc + len(counts_np), dtype=np.uint32), counts_np
+        )
+        self.terms.frombytes(ids.astype(np.uint32).tobytes())
+        self.docs.frombytes(docs.tobytes())
+        self.tfs.frombytes(tf_np.astype(np.uint16).tobytes())
+        self.lengths.frombytes(len_np.astype(np.uint32).tobytes())
+
+    def invert(self, n_terms: int, base: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+        """CSC arrays (term -> passages, counts), merged after `base`'s when given: a new
+        passage's number is above every old one, so it goes at the end of its term's list."""
+        terms = (
+            np.frombuffer(self.terms, dtype=np.uint32)
+            if len(self.terms)
+            else np.zeros(0, np.uint32)
+        )
+        docs = (
+            np.frombuffer(self.docs, dtype=np.uint32) if len(self.docs) else np.zeros(0, np.uint32)
+        )
+        tfs = np.frombuffer(self.tfs, dtype=np.uint16) if len(self.tfs) else np.zeros(0, np.uint16)
+        lengths = (
+            np.frombuffer(self.lengths, dtype=np.uint32).astype(np.int32)
+            if len(self.lengths)
+            else np.zeros(0, np.int32)
+        )
+        order = np.argsort(terms, kind="stable")  # documents stay ascending within a term
+        new_counts = np.bincount(terms, minlength=n_terms).astype(np.int64)
+        new_doc, new_tf, sorted_terms = docs[order].astype(np.int32), tfs[order], terms[order]
+        del order
+        ptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(new_counts, out=ptr[1:])
+        if base is None:
+            return {"ptr": ptr, "doc": new_doc, "tf": new_tf, "len": lengths}
+        old_ptr = np.asarray(base["ptr"])
+        full = np.full(n_terms + 1, old_ptr[-1], dtype=np.int64)
+        full[: len(old_ptr)] = old_ptr
+        at = full[sorted_terms.astype(np.int64) + 1]  # the end of each term's old list
+        return {
+            "ptr": full + ptr,
+            "doc": np.insert(np.asarray(base["doc"]), at, new_doc),
+            "tf": np.insert(np.asarray(base["tf"]), at, new_tf),
+            "len": np.concatenate([np.asarray(base["len"]), lengths]),
+        }
+
+
+class Builder:
+    """Merges analysed chunks into one generation, on top of an optional base index."""
+
+    def __init__(self, writer: GenerationWriter, base: Index | None) -> None:
+        self.writer = writer
+        self.base = base
+        self.vocab: list[str] = list(base.passages.vocab) if base else []
+        self.term_id: dict[str, int] = dict(base.passages.term_id) if base else {}
+        self.article_ids: dict[str, str] = (
+            dict.fromkeys(base.article_ids(), "the index") if base else {}
+        )
+        self.n_passages = base.n_passages if base else 0
+        self.n_articles = base.n_articles if base else 0
+        self.passages = Side()
+        self.contexts = Side()
+        self.passage_article = array("i")
+        self.passage_number = array("i")
+        self.passage_flags = array("B")
+        self.aliases: Counter = Counter({tuple(k): n for *k, n in base.aliases} if base else {})
+        self.text_ptr = array("q", [int(base.text_ptr[-1])] if base else [0])
+        self.article_ptr = array("q", [int(base.article_ptr[-1])] if base else [0])
+        # the base's text and metadata segments are shared (hard links); ours go in new ones
+        self.segments = {
+            kind: writer.link_segments(base, kind) if base else [] for kind in ("texts", "articles")
+        }
+        self.texts = writer.new_segment("texts", self.segments["texts"])
+        self.articles = writer.new_segment("articles", self.segments["articles"])
+
+    def add(self, chunk: Chunk, problems: list[Problem]) -> tuple[int, int]:
+        """Take in one analysed chunk; (articles, passages) it added. An article whose id
+        is already used is skipped, with a problem saying so."""
+        problems.extend(chunk.problems)
+        self.aliases.update(chunk.aliases)
+        keep_article = self._unique_articles(chunk, problems)
+        remap = self._global_ids(chunk.vocab)
+        pa = (
+            np.frombuffer(chunk.passage_article, dtype=np.int32)
+            if chunk.texts
+            else np.zeros(0, np.int32)
+        )
+        keep_passage = keep_article[pa] if len(pa) else np.zeros(0, np.bool_)
+        all_kept = bool(keep_article.all())
+        self.contexts.extend(
+            remap,
+            chunk.ctx_terms,
+            chunk.ctx_tfs,
+            chunk.ctx_counts,
+            chunk.ctx_lengths,
+            self.n_articles,
+            None if all_kept else keep_article,
+        )
+        self.passages.extend(
+            remap,
+            chunk.terms,
+            chunk.tfs,
+            chunk.counts,
+            chunk.lengths,
+            self.n_passages,
+            None if all_kept else keep_passage,
+        )
+        articles = self._write_articles(chunk, keep_article)
+        passages = self._write_passages(chunk, keep_article, keep_passage, pa)
+        self.n_passages += passages
+        self.n_articles += articles
+        return articles, passages
+
+    def _unique_articles(self, chunk: Chunk, problems: list[Problem]) -> np.ndarray:
+        keep = np.ones(len(chunk.articles), dtype=np.bool_)
+        for a, article in enumerate(chunk.articles):
+            earlier = self.article_ids.get(article.id)
+            if earlier is not None:
+                path, line = chunk.lines[a]
+                problems.append(
+                    Problem(
+                        path,
+                        f"article id {article.id!r} is already used by {earlier}; skipped",
+                        line,
+                    )
+                )
+                keep[a] = False
+                continue
+            self.article_ids[article.id] = article.path
+        return keep
+
+    def _global_ids(self, chunk_vocab: list[str]) -> np.ndarray:
+        """Chunk-local term id -> global id (new terms appended in first-seen order)."""
+        remap = np.empty(len(chunk_vocab), dtype=np.uint32)
+        for local, term in enumerate(chunk_vocab):
+            tid = self.term_id.get(term)
+            if tid is None:
+                tid = self.term_id[term] = len(self.vocab)
+                self.vocab.append(term)
+            remap[local] = tid
+        return remap
+
+    def _write_articles(self, chunk: Chunk, keep: np.ndarray) -> int:
+        written = 0
+        for a, article in enumerate(chunk.articles):
+            if keep[a]:
+                raw = json.dumps(asdict(article), ensure_ascii=False).encode() + b"\n"
+                self.articles.write(raw)
+                self.article_ptr.append(self.article_ptr[-1] + len(raw))
+                written += 1
+        return written
+
+    def _write_passages(
+        self, chunk: Chunk, keep_article: np.ndarray, keep: np.ndarray, pa: np.ndarray
+    ) -> int:
+        new_index = np.cumsum(keep_article) - 1 + self.n_articles  # article -> global
+        pos = self.text_ptr[-1]
+        written = 0
+        for p, text in enumerate(chunk.texts):
+            if not keep[p]:
+                continue
+            raw = text.encode("utf-8")
+            self.texts.write(raw)
+            pos += len(raw)
+            self.text_ptr.append(pos)
+            self.passage_article.append(int(new_index[pa[p]]))
+            self.passage_number.append(chunk.passage_number[p])
+            self.passage_flags.append(chunk.flags[p])
+            written += 1
+        return written
+
+    def close(self) -> None:
+        self.texts.close()
+        self.articles.close()
+
+    def finish(self, meta: dict) -> None:
+        """Invert, write every array and publish the generation."""
+        self.close()
+        base = self.base
+        self._write_postings("post", "doc_len", "idf", self.passages, base and base.passages)
+        self._write_postings("ctx", "ctx_len", "ctx_idf", self.contexts, base and base.contexts)
+        w = self.writer
+        w.save_json("vocab.json", self.vocab)
+        w.save_json("article_ids.json", list(self.article_ids))
+        vocab = self.vocab
+        w.save_array(
+            "vocab_order",
+            np.array(sorted(range(len(vocab)), key=vocab.__getitem__), dtype=np.int32),
+        )
+        w.save_json("aliases.json", sorted([a, p, n] for (a, p), n in self.aliases.items()))
+        self._write_passage_arrays()
+        meta["segments"] = {
+            kind: [s for s in names if (w.path / s).stat().st_size]
+            for kind, names in self.segments.items()
+        }
+        for kind, names in self.segments.items():
+            for name in set(names) - set(meta["segments"][kind]):
+                (w.path / name).unlink()  # an empty new segment
+        w.publish(meta)
+
+    def _write_postings(
+        self, prefix: str, len_name: str, idf_name: str, side: Side, old: Postings | None
+    ) -> None:
+        w = self.writer
+        old_arrays = (
+            None
+            if old is None
+            else {"ptr": old.post_ptr, "doc": old.post_doc, "tf": old.post_tf, "len": old.doc_len}
+        )
+        inv = side.invert(len(self.vocab), old_arrays)
+        w.save_array(f"{prefix}_ptr", inv["ptr"])
+        w.save_array(f"{prefix}_doc", inv["doc"])
+        w.save_array(f"{prefix}_tf", inv["tf"])
+        w.save_array(len_name, inv["len"])
+        w.save_array(idf_name, okapi_idf(np.diff(inv["ptr"]), len(inv["len"])))
+        if prefix == "post":  # each posting's BM25 weight before idf, for the engine
+            out = w.open_array("post_w", np.float64, len(inv["doc"]))
+            posting_weights(inv["doc"], inv["tf"], inv["len"], out)
+            out.flush()
+            del out
+
+    def _write_passage_arrays(self) -> None:
+        base = self.base
+        for name, new, dtype in (
+            ("passage_article", self.passage_article, np.int32),
+            ("passage_number", self.passage_number, np.int32),
+            ("passage_flags", self.passage_flags, np.uint8),
+            ("text_ptr", self.text_ptr, np.int64),
+            ("article_ptr", self.article_ptr, np.int64),
+        ):
+            new_np = np.array(new, dtype=dtype)
+            if base is not None:
+                old_np = np.asarray(getattr(base, name))
+                # offsets arrays start with the base's last offset: don't repeat it
+                new_np = np.concatenate([old_np, new_np[1:] if name.endswith("_ptr") else new_np])
+            self.writer.save_array(name, new_np)
+
+
+def posting_weights(
+    docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray, out: np.ndarray, step: int = 1 << 22
+) -> None:
+    """tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl)) for every posting: rank-bm25's
+    expression without its idf factor, computed the same way (so idf x this is exact)."""
+    norm = length_norm(lengths)
+    for start in range(0, len(out), step):
+        out[start : start + step] = tf_weight(
+            tfs[start : start + step], norm[docs[start : start + step]]
+        )
