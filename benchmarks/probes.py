@@ -159,10 +159,10 @@ def bm25(
     # (as OkapiEngine does); a sample is re-analysed from the text to check the postings.
     t = time.perf_counter()
     docs: list[list[str]] = [[] for _ in range(n)]
-    ptr, pdoc, ptf = postings.post_ptr, postings.post_doc, postings.post_tf
+    ptr, pdoc = postings.post_ptr, postings.post_doc
     for term_id, term in enumerate(postings.vocab):
         s, e = int(ptr[term_id]), int(ptr[term_id + 1])
-        for d, tf in zip(pdoc[s:e].tolist(), ptf[s:e].tolist(), strict=True):
+        for d, tf in zip(pdoc[s:e].tolist(), postings.tfs(s, e).tolist(), strict=True):
             docs[d].extend([term] * tf)
     corpus_s = time.perf_counter() - t
     sample = np.linspace(0, n - 1, min(n, 1000)).astype(int).tolist()

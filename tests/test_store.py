@@ -69,7 +69,7 @@ def current_generation(settings):
 
 
 @pytest.mark.parametrize(
-    "damage", ["truncate", "flip", "delete", "garbage-current", "foreign", "newer"]
+    "damage", ["truncate", "flip", "delete", "garbage-current", "foreign", "newer", "older"]
 )
 def test_damaged_index_is_detected_and_rebuilt(settings, damage):
     open_with_messages(settings)
@@ -88,9 +88,9 @@ def test_damaged_index_is_detected_and_rebuilt(settings, damage):
         (settings.index_dir / "CURRENT").write_bytes(b"\x80\x04 not json")
     elif damage == "foreign":
         (settings.index_dir / "CURRENT").write_text('{"format": "something-else"}')
-    elif damage == "newer":
+    elif damage in ("newer", "older"):  # an index of format 3 stored BM25 weights
         current = json.loads((settings.index_dir / "CURRENT").read_text())
-        current["version"] = store.VERSION + 1
+        current["version"] = store.VERSION + (1 if damage == "newer" else -1)
         (settings.index_dir / "CURRENT").write_text(json.dumps(current))
     with pytest.raises(IndexStoreError):
         store.load(settings.index_dir)

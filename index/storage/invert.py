@@ -15,8 +15,9 @@ from dataclasses import asdict
 
 import numpy as np
 
-from index.bm25 import length_norm, okapi_idf, tf_weight
+from index.bm25 import okapi_idf
 from index.models import Problem
+from index.storage import store
 from index.storage.analyse import Chunk
 from index.storage.store import GenerationWriter, Index, Postings
 
@@ -79,18 +80,49 @@ class Side:
         del order
         ptr = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(new_counts, out=ptr[1:])
+        if base is not None:
+            lengths = np.concatenate([np.asarray(base["len"]), lengths])
+        max_tf, min_len = _bounds(ptr, new_doc, new_tf, lengths)
         if base is None:
-            return {"ptr": ptr, "doc": new_doc, "tf": new_tf, "len": lengths}
+            return {
+                "ptr": ptr,
+                "doc": new_doc,
+                "tf": new_tf,
+                "len": lengths,
+                "max_tf": max_tf,
+                "min_len": min_len,
+            }
         old_ptr = np.asarray(base["ptr"])
         full = np.full(n_terms + 1, old_ptr[-1], dtype=np.int64)
         full[: len(old_ptr)] = old_ptr
         at = full[sorted_terms.astype(np.int64) + 1]  # the end of each term's old list
+        old_v = len(old_ptr) - 1
+        max_tf[:old_v] = np.maximum(max_tf[:old_v], base["max_tf"])
+        min_len[:old_v] = np.minimum(min_len[:old_v], base["min_len"])
         return {
             "ptr": full + ptr,
             "doc": np.insert(np.asarray(base["doc"]), at, new_doc),
-            "tf": np.insert(np.asarray(base["tf"]), at, new_tf),
-            "len": np.concatenate([np.asarray(base["len"]), lengths]),
+            "tf": np.insert(np.asarray(base["tf"], dtype=np.uint16), at, new_tf),
+            "len": lengths,
+            "max_tf": max_tf,
+            "min_len": min_len,
         }
+
+
+def _bounds(
+    ptr: np.ndarray, docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per term, the highest count and the shortest document among these postings (0 and
+    the int32 maximum for a term without any): what bounds its BM25 weight."""
+    n_terms = len(ptr) - 1
+    max_tf = np.zeros(n_terms, dtype=np.uint16)
+    min_len = np.full(n_terms, np.iinfo(np.int32).max, dtype=np.int32)
+    held = np.flatnonzero(ptr[1:] > ptr[:-1])
+    if len(held):
+        starts = ptr[:-1][held]
+        max_tf[held] = np.maximum.reduceat(tfs, starts)
+        min_len[held] = np.minimum.reduceat(lengths[docs], starts)
+    return max_tf, min_len
 
 
 class Builder:
@@ -250,22 +282,27 @@ class Builder:
         self, prefix: str, len_name: str, idf_name: str, side: Side, old: Postings | None
     ) -> None:
         w = self.writer
-        old_arrays = (
-            None
-            if old is None
-            else {"ptr": old.post_ptr, "doc": old.post_doc, "tf": old.post_tf, "len": old.doc_len}
-        )
+        old_arrays = None
+        if old is not None:
+            old_arrays = {
+                "ptr": old.post_ptr,
+                "doc": old.post_doc,
+                "tf": old.tfs(0, len(old.post_tf)),
+                "len": old.doc_len,
+                "max_tf": old.max_tf,
+                "min_len": old.min_len,
+            }
         inv = side.invert(len(self.vocab), old_arrays)
-        w.save_array(f"{prefix}_ptr", inv["ptr"])
-        w.save_array(f"{prefix}_doc", inv["doc"])
-        w.save_array(f"{prefix}_tf", inv["tf"])
+        tf = inv.pop("tf")
+        big_at = np.flatnonzero(tf >= store.TF_BIG)
+        w.save_array(f"{prefix}_big_at", big_at.astype(np.int64))
+        w.save_array(f"{prefix}_big_tf", tf[big_at].astype(np.uint16))
+        w.save_array(f"{prefix}_tf", np.minimum(tf, store.TF_BIG).astype(np.uint8))
+        del tf
+        for name in ("ptr", "doc", "max_tf", "min_len"):
+            w.save_array(f"{prefix}_{name}", inv[name])
         w.save_array(len_name, inv["len"])
         w.save_array(idf_name, okapi_idf(np.diff(inv["ptr"]), len(inv["len"])))
-        if prefix == "post":  # each posting's BM25 weight before idf, for the engine
-            out = w.open_array("post_w", np.float64, len(inv["doc"]))
-            posting_weights(inv["doc"], inv["tf"], inv["len"], out)
-            out.flush()
-            del out
 
     def _write_passage_arrays(self) -> None:
         base = self.base
@@ -282,15 +319,3 @@ class Builder:
                 # offsets arrays start with the base's last offset: don't repeat it
                 new_np = np.concatenate([old_np, new_np[1:] if name.endswith("_ptr") else new_np])
             self.writer.save_array(name, new_np)
-
-
-def posting_weights(
-    docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray, out: np.ndarray, step: int = 1 << 22
-) -> None:
-    """tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl)) for every posting: rank-bm25's
-    expression without its idf factor, computed the same way (so idf x this is exact)."""
-    norm = length_norm(lengths)
-    for start in range(0, len(out), step):
-        out[start : start + step] = tf_weight(
-            tfs[start : start + step], norm[docs[start : start + step]]
-        )

@@ -10,11 +10,17 @@
         vocab_order.npy  int32 [V]    term ids in alphabetical order (prefix look-ups)
         post_ptr.npy     int64 [V+1]  \
         post_doc.npy     int32 [nnz]   } inverted lists (term -> passages, counts)
-        post_tf.npy      uint16 [nnz] /
-        post_w.npy       float64 [nnz] each posting's BM25 weight before idf (sparse engine)
+        post_tf.npy      uint8 [nnz]  /  (a count of 255 or more reads 255 here ...
+        post_big_at.npy  int64 [m]       ... and its true count is in post_big_tf
+        post_big_tf.npy  uint16 [m]      at the same rank of post_big_at)
+        post_max_tf.npy  uint16 [V]   per term: its highest count and its shortest
+        post_min_len.npy int32 [V]    passage, which bound its BM25 weight (pruning)
         idf.npy          float64 [V]  rank-bm25's idf, floored as it floors it
         doc_len.npy      int32 [N]    terms per passage
         ctx_*.npy        the same over each article's title and lead (same term ids)
+
+No BM25 weight is stored: the engines compute it from the count and the passage length
+at query time, so an `add` (which moves the average length) rewrites no weights.
         passage_article.npy int32 [N], passage_number.npy int32 [N]
         passage_flags.npy uint8 [N]   what a passage holds: date, number, person, quote
         aliases.json     acronyms the corpus spells out: [acronym, phrase, articles]
@@ -54,18 +60,14 @@ from index.errors import IndexMissing, IndexStoreError
 from index.models import Article, Passage
 
 FORMAT = "newsbot-index"
-VERSION = 3
+VERSION = 4  # 4: uint8 counts with an overflow list, no stored weights, bounds
 CURRENT = "CURRENT"
+POSTINGS = ("ptr", "doc", "tf", "big_at", "big_tf", "max_tf", "min_len")  # per side
 ARRAYS = (
-    "post_ptr",
-    "post_doc",
-    "post_tf",
-    "post_w",
+    *(f"post_{name}" for name in POSTINGS),
     "idf",
     "doc_len",
-    "ctx_ptr",
-    "ctx_doc",
-    "ctx_tf",
+    *(f"ctx_{name}" for name in POSTINGS),
     "ctx_idf",
     "ctx_len",
     "passage_article",
@@ -75,6 +77,7 @@ ARRAYS = (
     "article_ptr",
     "vocab_order",
 )
+TF_BIG = 255  # counts from here on are kept in the overflow list
 FULL_CHECK_BYTES = 256 * 1024 * 1024  # verify every CRC at load below this size
 
 
@@ -83,17 +86,41 @@ class Postings:
     """An inverted index over some documents (passages, or article contexts)."""
 
     vocab: list[str]
-    post_ptr: np.ndarray
-    post_doc: np.ndarray
-    post_tf: np.ndarray
-    doc_len: np.ndarray
+    post_ptr: np.ndarray  # int64 [V+1]: term t's postings are [ptr[t], ptr[t+1])
+    post_doc: np.ndarray  # int32 [nnz]: document numbers, ascending within a term
+    post_tf: np.ndarray  # uint8 [nnz]: counts, TF_BIG standing for "see big_tf"
+    doc_len: np.ndarray  # int32 [N]: terms per document
     idf: np.ndarray
     term_id: dict[str, int] = field(default_factory=dict)
-    post_w: np.ndarray | None = None  # precomputed weights (passages only)
+    big_at: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    big_tf: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint16))
+    max_tf: np.ndarray | None = None  # uint16 [V]: a term's highest count
+    min_len: np.ndarray | None = None  # int32 [V]: the shortest document holding it
 
     def __post_init__(self) -> None:
         if not self.term_id:
             self.term_id = {term: i for i, term in enumerate(self.vocab)}
+
+    def tfs(self, s: int, e: int) -> np.ndarray:
+        """The exact counts of postings s..e."""
+        tf = self.post_tf[s:e]
+        i, j = np.searchsorted(self.big_at, (s, e)) if len(self.big_at) else (0, 0)
+        if i == j:
+            return tf
+        tf = tf.astype(np.uint16)
+        tf[self.big_at[i:j] - s] = self.big_tf[i:j]
+        return tf
+
+    def tf_at(self, positions: np.ndarray) -> np.ndarray:
+        """The exact counts of the postings at these positions."""
+        tf = self.post_tf[positions]
+        if not len(self.big_at) or not (tf == TF_BIG).any():
+            return tf
+        tf = tf.astype(np.uint16)
+        at = np.minimum(np.searchsorted(self.big_at, positions), len(self.big_at) - 1)
+        hit = self.big_at[at] == positions
+        tf[hit] = self.big_tf[at[hit]]
+        return tf
 
     def ids(self, terms: list[str]) -> list[int]:
         return [i for t in terms if (i := self.term_id.get(t)) is not None]
@@ -124,25 +151,9 @@ class Index:
         self.path = path
         self.meta = meta
         self.aliases = aliases
-        self.passages = Postings(
-            vocab,
-            arrays["post_ptr"],
-            arrays["post_doc"],
-            arrays["post_tf"],
-            arrays["doc_len"],
-            arrays["idf"],
-            post_w=arrays["post_w"],
-        )
+        self.passages = _postings(vocab, arrays, "post", "doc_len", "idf")
         # each article's title and lead, over the same vocabulary
-        self.contexts = Postings(
-            vocab,
-            arrays["ctx_ptr"],
-            arrays["ctx_doc"],
-            arrays["ctx_tf"],
-            arrays["ctx_len"],
-            arrays["ctx_idf"],
-            self.passages.term_id,
-        )
+        self.contexts = _postings(vocab, arrays, "ctx", "ctx_len", "ctx_idf", self.passages.term_id)
         self.passage_article = arrays["passage_article"]
         self.passage_number = arrays["passage_number"]
         self.passage_flags = arrays["passage_flags"]
@@ -184,6 +195,29 @@ class Index:
     def iter_articles(self) -> Iterator[Article]:
         for j in range(self.n_articles):
             yield self.article(j)
+
+
+def _postings(
+    vocab: list[str],
+    arrays: dict[str, np.ndarray],
+    side: str,
+    lengths: str,
+    idf: str,
+    term_id: dict[str, int] | None = None,
+) -> Postings:
+    return Postings(
+        vocab,
+        arrays[f"{side}_ptr"],
+        arrays[f"{side}_doc"],
+        arrays[f"{side}_tf"],
+        arrays[lengths],
+        arrays[idf],
+        term_id or {},
+        big_at=arrays[f"{side}_big_at"],
+        big_tf=arrays[f"{side}_big_tf"],
+        max_tf=arrays[f"{side}_max_tf"],
+        min_len=arrays[f"{side}_min_len"],
+    )
 
 
 class Segments:
