@@ -173,23 +173,34 @@ class SparseEngine:
         while split < len(order) and (rest + ub[order[split]]) * (1 + SLACK) < theta:
             rest += ub[order[split]]
             split += 1
-        essential = order[split:]
-        cand = self._candidates(term_ids, essential, mult, rest, theta, k, cache)
+        essential, weak = order[split:], order[:split]
+        cand, partial, theta = self._candidates(term_ids, essential, mult, rest, theta, k, cache)
+        # look the survivors up in the weak terms, strongest first, dropping those that
+        # can no longer reach theta
+        while weak and len(cand) > 4 * k:
+            t = weak.pop()
+            partial += mult[t] * self._part(t, cand, cache)
+            rest = sum(ub[t] for t in weak)
+            keep = partial >= theta - SLACK * abs(theta) - rest * (1 + SLACK)
+            cand, partial = cand[keep], partial[keep]
         if not len(cand):
             return empty
         return _best(cand.astype(np.int64), self._exact(term_ids, cand, cache), k)
 
     def _seed_floor(self, term_ids: Sequence[int], order: list[int], k: int, cache) -> float:
         """A lower bound on the k-th best score: the k-th best exact score among the
-        passages where the strongest term adds most, and all the rarest term's passages
-        when it has few (-inf when these are fewer than k passages with a score)."""
-        docs, contrib = self._postings(order[-1], cache)
+        passages where the strongest terms add most (-inf when fewer than k of them
+        score). Terms are taken strongest first until there are enough seeds."""
         m = 2 * k
-        seeds = docs if len(docs) <= m else docs[np.argpartition(-contrib, m - 1)[:m]]
-        rarest = min(order, key=lambda t: self.df[t])
-        if rarest != order[-1] and self.df[rarest] <= 4 * m:
-            s, e = int(self.data.post_ptr[rarest]), int(self.data.post_ptr[rarest + 1])
-            seeds = np.union1d(seeds, self.data.post_doc[s:e])
+        picked: list[np.ndarray] = []
+        count = 0
+        for t in reversed(order):
+            docs, contrib = self._postings(t, cache)
+            picked.append(docs if len(docs) <= m else docs[np.argpartition(-contrib, m - 1)[:m]])
+            count += len(picked[-1])
+            if count >= m:
+                break
+        seeds = np.unique(np.concatenate(picked)) if len(picked) > 1 else picked[0]
         return _kth(self._exact(term_ids, seeds, cache), k)
 
     def _candidates(
@@ -201,9 +212,10 @@ class SparseEngine:
         theta: float,
         k: int,
         cache: dict,
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray, float]:
         """The passages of the essential terms whose partial score plus `rest` (the
-        other terms' bounds) can still reach theta."""
+        other terms' bounds) can still reach theta, their partial scores, and theta
+        raised by scoring the best of them exactly."""
         acc, _ = self._scratch()
         touched = []
         try:
@@ -215,13 +227,14 @@ class SparseEngine:
             parts = [docs[acc[docs] >= cut] for docs in touched]
             cand = np.concatenate(parts) if len(parts) > 1 else parts[0]
             many = k * len(touched)  # entries that hold at least k distinct passages
-            if len(cand) > 4 * many:  # a weak floor: score the best partial ones exactly
+            if len(cand) > 2 * many:  # raise the floor: score the best partial ones exactly
                 values = acc[cand]
                 best = np.unique(cand[np.argpartition(-values, many - 1)[:many]])
                 theta = max(theta, _kth(self._exact(term_ids, best, cache), k))
                 cut = theta - SLACK * abs(theta) - rest * (1 + SLACK)
                 cand = cand[values >= cut]
-            return np.unique(cand)
+            cand = np.unique(cand)
+            return cand, acc[cand], theta
         finally:
             for docs in touched:
                 acc[docs] = 0.0
@@ -244,7 +257,7 @@ class SparseEngine:
         if df == 0 or len(docs) == 0:
             return None
         lookup = len(docs) * (math.log2(df) + 4)
-        if t in cache or df * 3 <= lookup:
+        if df * (1 if t in cache else 3) <= lookup:
             plist, contrib = self._postings(t, cache)
             _, one = self._scratch()
             one[plist] = contrib

@@ -321,7 +321,9 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
     meta["verified_at_load"] = full
     try:
         arrays = {
-            name: np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in ARRAYS
+            # plain views of the maps: slicing an np.memmap costs a Python call each time
+            name: np.asarray(np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+            for name in ARRAYS
         }
         vocab = json.loads((gen / "vocab.json").read_bytes())
         aliases = json.loads((gen / "aliases.json").read_bytes())
