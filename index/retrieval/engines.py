@@ -153,7 +153,7 @@ class SparseEngine:
         hit = cache.get(t)
         if hit is None:
             s, e = int(self.data.post_ptr[t]), int(self.data.post_ptr[t + 1])
-            docs = self.data.post_doc[s:e]
+            docs = self.data.post_doc[s:e].astype(np.intp)  # what fancy indexing uses
             hit = cache[t] = (docs, self.idf[t] * tf_weight(self.data.tfs(s, e), self.norm[docs]))
         return hit
 
@@ -191,7 +191,7 @@ class SparseEngine:
         """A lower bound on the k-th best score: the k-th best exact score among the
         passages where the strongest terms add most (-inf when fewer than k of them
         score). Terms are taken strongest first until there are enough seeds."""
-        m = 2 * k
+        m = 8 * k
         picked: list[np.ndarray] = []
         count = 0
         for t in reversed(order):
@@ -224,20 +224,27 @@ class SparseEngine:
                 acc[docs] += mult[t] * contrib if mult[t] > 1 else contrib
                 touched.append(docs)
             cut = theta - SLACK * abs(theta) - rest * (1 + SLACK)
-            parts = [docs[acc[docs] >= cut] for docs in touched]
-            cand = np.concatenate(parts) if len(parts) > 1 else parts[0]
-            many = k * len(touched)  # entries that hold at least k distinct passages
-            if len(cand) > 2 * many:  # raise the floor: score the best partial ones exactly
-                values = acc[cand]
-                best = np.unique(cand[np.argpartition(-values, many - 1)[:many]])
-                theta = max(theta, _kth(self._exact(term_ids, best, cache), k))
-                cut = theta - SLACK * abs(theta) - rest * (1 + SLACK)
-                cand = cand[values >= cut]
-            cand = np.unique(cand)
-            return cand, acc[cand], theta
+            picked, values = [], []
+            for docs in touched:  # each passage once: a taken one is marked -inf
+                got = acc[docs]
+                keep = got >= cut
+                picked.append(docs[keep])
+                values.append(got[keep])
+                acc[picked[-1]] = -np.inf
+            cand = np.concatenate(picked) if len(picked) > 1 else picked[0]
+            partial = np.concatenate(values) if len(values) > 1 else values[0]
         finally:
             for docs in touched:
                 acc[docs] = 0.0
+        m = 2 * k
+        if len(cand) > 2 * m:  # raise the floor: score the best partial ones exactly
+            best = cand[np.argpartition(-partial, m - 1)[:m]]
+            theta = max(theta, _kth(self._exact(term_ids, best, cache), k))
+            cut = theta - SLACK * abs(theta) - rest * (1 + SLACK)
+            keep = partial >= cut
+            cand, partial = cand[keep], partial[keep]
+        order = np.argsort(cand)  # in passage order, for the look-ups
+        return cand[order], partial[order], theta
 
     def _exact(self, term_ids: Sequence[int], docs: np.ndarray, cache: dict) -> np.ndarray:
         """rank-bm25's scores of `docs`: each term's part, added in the question's order."""
