@@ -225,12 +225,12 @@ class SparseEngine:
                 touched.append(docs)
             cut = theta - SLACK * abs(theta) - rest * (1 + SLACK)
             picked, values = [], []
-            for docs in touched:  # each passage once: a taken one is marked -inf
+            for docs in touched:  # each passage once: a taken one is marked NaN
                 got = acc[docs]
-                keep = got >= cut
+                keep = got >= cut  # False for NaN, even when cut is -inf
                 picked.append(docs[keep])
                 values.append(got[keep])
-                acc[picked[-1]] = -np.inf
+                acc[picked[-1]] = np.nan
             cand = np.concatenate(picked) if len(picked) > 1 else picked[0]
             partial = np.concatenate(values) if len(values) > 1 else values[0]
         finally:
