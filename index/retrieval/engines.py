@@ -177,6 +177,9 @@ class SparseEngine:
         cand, partial, theta = self._candidates(term_ids, essential, mult, rest, theta, k, cache)
         # look the survivors up in the weak terms, strongest first, dropping those that
         # can no longer reach theta
+        if weak and len(cand) > 4 * k:
+            order = np.argsort(cand)  # in passage order, the look-ups stay local
+            cand, partial = cand[order], partial[order]
         while weak and len(cand) > 4 * k:
             t = weak.pop()
             partial += mult[t] * self._part(t, cand, cache)
@@ -243,8 +246,7 @@ class SparseEngine:
             cut = theta - SLACK * abs(theta) - rest * (1 + SLACK)
             keep = partial >= cut
             cand, partial = cand[keep], partial[keep]
-        order = np.argsort(cand)  # in passage order, for the look-ups
-        return cand[order], partial[order], theta
+        return cand, partial, theta
 
     def _exact(self, term_ids: Sequence[int], docs: np.ndarray, cache: dict) -> np.ndarray:
         """rank-bm25's scores of `docs`: each term's part, added in the question's order."""

@@ -131,7 +131,10 @@ class Postings:
         plist = self.post_doc[s:e]
         if len(plist) == 0:
             return np.zeros(len(docs), dtype=np.bool_)
-        pos = np.minimum(np.searchsorted(plist, docs), len(plist) - 1)
+        docs = np.asarray(docs)
+        # search with the list's own type: a wider one would copy the whole list first
+        pos = np.searchsorted(plist, docs.astype(plist.dtype, copy=False))
+        pos = np.minimum(pos, len(plist) - 1)
         return plist[pos] == docs
 
 
