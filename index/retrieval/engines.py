@@ -33,8 +33,7 @@ class Postings(Protocol):
     post_ptr: np.ndarray  # int64 [V+1]: term t's postings are [ptr[t], ptr[t+1])
     post_doc: np.ndarray  # int32 [nnz]: passage numbers, ascending within a term
     doc_len: np.ndarray  # int32 [N]: terms in each passage
-    max_tf: np.ndarray | None  # uint16 [V]: each term's highest count (None: not known)
-    min_len: np.ndarray | None  # int32 [V]: the shortest passage holding each term
+    max_w: np.ndarray | None  # float64 [V]: each term's highest weight (None: not known)
     vocab: Sequence[str]
 
     def tfs(self, s: int, e: int) -> np.ndarray:
@@ -110,8 +109,8 @@ SLACK = 1e-9  # relative: summing in another order moves a score far less than t
 class SparseEngine:
     """The same scores from the inverted lists, pruned without changing a result (MaxScore).
 
-    A term's weight is bounded by its highest count in its shortest passage, so each term
-    has an upper bound on what it adds. Fully scoring the passages where the strongest term
+    The index keeps each term's highest weight, so each term has an upper bound on what
+    it adds. Fully scoring the passages where the strongest term
     weighs most gives `theta`, a lower bound on the k-th best score. The weakest terms,
     whose bounds together stay below `theta`, can't bring a passage into the top k on
     their own: only the other terms' passages are candidates, and a candidate whose partial
@@ -131,13 +130,11 @@ class SparseEngine:
         self._local = threading.local()
 
     def _bounds(self) -> np.ndarray:
-        """Per term, a weight before idf that none of its postings exceeds: the weight of
-        its highest count in its shortest passage (the weight rises with the count and
-        falls with the length, and floating point keeps that order)."""
-        data = self.data
-        if data.max_tf is None or data.min_len is None or not self.n_docs:
+        """Per term, a weight before idf that none of its postings exceeds: the highest
+        one, which the index computed as `_postings` computes each (so it is exact)."""
+        if self.data.max_w is None:
             return np.full(len(self.df), np.inf)
-        return tf_weight(data.max_tf, length_norm(data.min_len, data.doc_len))
+        return np.asarray(self.data.max_w)
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
         """Two per-thread arrays over the passages, all zero between questions."""

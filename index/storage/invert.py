@@ -15,7 +15,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from index.bm25 import okapi_idf
+from index.bm25 import length_norm, okapi_idf, tf_weight
 from index.models import Problem
 from index.storage import store
 from index.storage.analyse import Chunk
@@ -82,47 +82,46 @@ class Side:
         np.cumsum(new_counts, out=ptr[1:])
         if base is not None:
             lengths = np.concatenate([np.asarray(base["len"]), lengths])
-        max_tf, min_len = _bounds(ptr, new_doc, new_tf, lengths)
         if base is None:
             return {
                 "ptr": ptr,
                 "doc": new_doc,
                 "tf": new_tf,
                 "len": lengths,
-                "max_tf": max_tf,
-                "min_len": min_len,
             }
         old_ptr = np.asarray(base["ptr"])
         full = np.full(n_terms + 1, old_ptr[-1], dtype=np.int64)
         full[: len(old_ptr)] = old_ptr
         at = full[sorted_terms.astype(np.int64) + 1]  # the end of each term's old list
-        old_v = len(old_ptr) - 1
-        max_tf[:old_v] = np.maximum(max_tf[:old_v], base["max_tf"])
-        min_len[:old_v] = np.minimum(min_len[:old_v], base["min_len"])
         return {
             "ptr": full + ptr,
             "doc": np.insert(np.asarray(base["doc"]), at, new_doc),
             "tf": np.insert(np.asarray(base["tf"], dtype=np.uint16), at, new_tf),
             "len": lengths,
-            "max_tf": max_tf,
-            "min_len": min_len,
         }
 
 
-def _bounds(
-    ptr: np.ndarray, docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per term, the highest count and the shortest document among these postings (0 and
-    the int32 maximum for a term without any): what bounds its BM25 weight."""
-    n_terms = len(ptr) - 1
-    max_tf = np.zeros(n_terms, dtype=np.uint16)
-    min_len = np.full(n_terms, np.iinfo(np.int32).max, dtype=np.int32)
-    held = np.flatnonzero(ptr[1:] > ptr[:-1])
-    if len(held):
-        starts = ptr[:-1][held]
-        max_tf[held] = np.maximum.reduceat(tfs, starts)
-        min_len[held] = np.minimum.reduceat(lengths[docs], starts)
-    return max_tf, min_len
+def max_weights(
+    ptr: np.ndarray, docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray, step: int = 1 << 22
+) -> np.ndarray:
+    """Per term, the highest BM25 weight before idf among its postings (0 for a term
+    without any), computed as the engine computes each weight: what bounds the term's
+    part of a score when the engine prunes. It depends on the average length, so every
+    build and add computes it again (a pass over the postings, `step` at a time)."""
+    norm = length_norm(lengths)
+    out = np.zeros(len(ptr) - 1, dtype=np.float64)
+    t = 0
+    while t < len(out):
+        # whole terms, about `step` postings (one term alone when it has more)
+        end = max(t + 1, int(np.searchsorted(ptr, ptr[t] + step, side="right")) - 1)
+        end = min(end, len(out))
+        s, e = int(ptr[t]), int(ptr[end])
+        held = np.flatnonzero(ptr[t + 1 : end + 1] > ptr[t:end]) + t
+        if len(held):
+            w = tf_weight(tfs[s:e], norm[docs[s:e]])
+            out[held] = np.maximum.reduceat(w, ptr[held] - s)
+        t = end
+    return out
 
 
 class Builder:
@@ -289,8 +288,6 @@ class Builder:
                 "doc": old.post_doc,
                 "tf": old.tfs(0, len(old.post_tf)),
                 "len": old.doc_len,
-                "max_tf": old.max_tf,
-                "min_len": old.min_len,
             }
         inv = side.invert(len(self.vocab), old_arrays)
         tf = inv.pop("tf")
@@ -298,8 +295,9 @@ class Builder:
         w.save_array(f"{prefix}_big_at", big_at.astype(np.int64))
         w.save_array(f"{prefix}_big_tf", tf[big_at].astype(np.uint16))
         w.save_array(f"{prefix}_tf", np.minimum(tf, store.TF_BIG).astype(np.uint8))
+        w.save_array(f"{prefix}_max_w", max_weights(inv["ptr"], inv["doc"], tf, inv["len"]))
         del tf
-        for name in ("ptr", "doc", "max_tf", "min_len"):
+        for name in ("ptr", "doc"):
             w.save_array(f"{prefix}_{name}", inv[name])
         w.save_array(len_name, inv["len"])
         w.save_array(idf_name, okapi_idf(np.diff(inv["ptr"]), len(inv["len"])))

@@ -13,14 +13,15 @@
         post_tf.npy      uint8 [nnz]  /  (a count of 255 or more reads 255 here ...
         post_big_at.npy  int64 [m]       ... and its true count is in post_big_tf
         post_big_tf.npy  uint16 [m]      at the same rank of post_big_at)
-        post_max_tf.npy  uint16 [V]   per term: its highest count and its shortest
-        post_min_len.npy int32 [V]    passage, which bound its BM25 weight (pruning)
+        post_max_w.npy   float64 [V]  per term: its highest BM25 weight before idf, at
+                                      this generation's average length (pruning)
         idf.npy          float64 [V]  rank-bm25's idf, floored as it floors it
         doc_len.npy      int32 [N]    terms per passage
         ctx_*.npy        the same over each article's title and lead (same term ids)
 
-No BM25 weight is stored: the engines compute it from the count and the passage length
-at query time, so an `add` (which moves the average length) rewrites no weights.
+No posting's BM25 weight is stored: the engines compute it from the count and the
+passage length at query time, so an `add` (which moves the average length) rewrites
+only the per-term maxima.
         passage_article.npy int32 [N], passage_number.npy int32 [N]
         passage_flags.npy uint8 [N]   what a passage holds: date, number, person, quote
         aliases.json     acronyms the corpus spells out: [acronym, phrase, articles]
@@ -62,7 +63,7 @@ from index.models import Article, Passage
 FORMAT = "newsbot-index"
 VERSION = 4  # 4: uint8 counts with an overflow list, no stored weights, bounds
 CURRENT = "CURRENT"
-POSTINGS = ("ptr", "doc", "tf", "big_at", "big_tf", "max_tf", "min_len")  # per side
+POSTINGS = ("ptr", "doc", "tf", "big_at", "big_tf", "max_w")  # per side
 ARRAYS = (
     *(f"post_{name}" for name in POSTINGS),
     "idf",
@@ -94,8 +95,7 @@ class Postings:
     term_id: dict[str, int] = field(default_factory=dict)
     big_at: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     big_tf: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint16))
-    max_tf: np.ndarray | None = None  # uint16 [V]: a term's highest count
-    min_len: np.ndarray | None = None  # int32 [V]: the shortest document holding it
+    max_w: np.ndarray | None = None  # float64 [V]: a term's highest weight before idf
 
     def __post_init__(self) -> None:
         if not self.term_id:
@@ -218,8 +218,7 @@ def _postings(
         term_id or {},
         big_at=arrays[f"{side}_big_at"],
         big_tf=arrays[f"{side}_big_tf"],
-        max_tf=arrays[f"{side}_max_tf"],
-        min_len=arrays[f"{side}_min_len"],
+        max_w=arrays[f"{side}_max_w"],
     )
 
 
