@@ -38,7 +38,8 @@ def test_new_file_is_added_without_a_rebuild(settings, corpus):
         "texts": ["texts-0000.bin", "texts-0001.bin"],
         "articles": ["articles-0000.jsonl", "articles-0001.jsonl"],
     }
-    assert (index.path / "texts-0001.bin").read_text() == "The best pizza in Chicago is deep dish."
+    new_segment = (index.path / "texts-0001.bin").read_bytes()
+    assert store.unpack_text(new_segment) == "The best pizza in Chicago is deep dish."
     answer = Searcher(index).ask("best pizza in Chicago")
     assert answer.hits[0].article.title == "Pizza"
     # the seeds' passages are all still there, texts intact

@@ -23,6 +23,7 @@ from index.ingest.corpus import SourceFile, read_file, split_jsonl
 from index.ingest.paragraphs import Boilerplate, segment
 from index.models import Article, Problem
 from index.storage.settings import IndexSettings
+from index.storage.store import pack_text
 from index.text import aliases as alias_learning
 from index.text.analysis import Analyzer
 from index.text.attribution import attribute
@@ -39,7 +40,7 @@ class Chunk:
 
     articles: list[Article] = field(default_factory=list)
     lines: list[tuple[str, int | None]] = field(default_factory=list)  # (path, line) per article
-    texts: list[str] = field(default_factory=list)
+    texts: list[bytes] = field(default_factory=list)  # each passage, store.pack_text()ed
     passage_article: array = field(default_factory=lambda: array("i"))  # index into articles
     passage_number: array = field(default_factory=lambda: array("i"))
     vocab: list[str] = field(default_factory=list)
@@ -105,7 +106,7 @@ def analyse_chunk(
             chunk.aliases.update(alias_learning.learn(doc.text).keys())
             previous = None
             for p in passages:
-                chunk.texts.append(p.text)
+                chunk.texts.append(pack_text(p.text))  # compressed here, in the worker
                 chunk.passage_article.append(a)
                 chunk.passage_number.append(p.number)
                 terms = analyzer.terms(p.text)

@@ -238,9 +238,8 @@ class Builder:
         for p, text in enumerate(chunk.texts):
             if not keep[p]:
                 continue
-            raw = text.encode("utf-8")
-            self.texts.write(raw)
-            pos += len(raw)
+            self.texts.write(text)
+            pos += len(text)
             self.text_ptr.append(pos)
             self.passage_article.append(int(new_index[pa[p]]))
             self.passage_number.append(chunk.passage_number[p])

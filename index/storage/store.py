@@ -26,7 +26,8 @@ only the per-term maxima.
         passage_flags.npy uint8 [N]   what a passage holds: date, number, person, quote
         aliases.json     acronyms the corpus spells out: [acronym, phrase, articles]
         text_ptr.npy     int64 [N+1]  byte offsets of each passage in the texts segments
-        texts-NNNN.bin   the passages' published text, UTF-8, in segments
+        texts-NNNN.bin   the passages' published text, UTF-8, each zlib-compressed on
+                         its own (about 1.5x smaller), in segments
         article_ptr.npy  int64 [A+1]  byte offsets of each article in the articles segments
         articles-NNNN.jsonl  one JSON object of metadata per article, in segments
         article_ids.json the articles' ids, in order
@@ -61,7 +62,7 @@ from index.errors import IndexMissing, IndexStoreError
 from index.models import Article, Passage
 
 FORMAT = "newsbot-index"
-VERSION = 4  # 4: uint8 counts with an overflow list, no stored weights, bounds
+VERSION = 4  # 4: uint8 counts with an overflow list, no stored weights, compressed texts
 CURRENT = "CURRENT"
 POSTINGS = ("ptr", "doc", "tf", "big_at", "big_tf", "max_w")  # per side
 ARRAYS = (
@@ -176,7 +177,7 @@ class Index:
         return len(self.article_ptr) - 1
 
     def text(self, i: int) -> str:
-        return self._texts.read(int(self.text_ptr[i]), int(self.text_ptr[i + 1])).decode("utf-8")
+        return unpack_text(self._texts.read(int(self.text_ptr[i]), int(self.text_ptr[i + 1])))
 
     def passage(self, i: int) -> Passage:
         article = self.article(int(self.passage_article[i]))
@@ -220,6 +221,15 @@ def _postings(
         big_tf=arrays[f"{side}_big_tf"],
         max_w=arrays[f"{side}_max_w"],
     )
+
+
+def pack_text(text: str) -> bytes:
+    """A passage's text as the texts segments hold it (fast zlib: a few microseconds)."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unpack_text(raw: bytes) -> str:
+    return zlib.decompress(raw).decode("utf-8")
 
 
 class Segments:
