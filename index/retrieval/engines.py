@@ -110,8 +110,8 @@ class SparseEngine:
     """The same scores from the inverted lists, pruned without changing a result (MaxScore).
 
     The index keeps each term's highest weight, so each term has an upper bound on what
-    it adds. Fully scoring the passages where the strongest term
-    weighs most gives `theta`, a lower bound on the k-th best score. The weakest terms,
+    it adds. Fully scoring the passages where the strongest terms weigh most gives
+    `theta`, a lower bound on the k-th best score. The weakest terms,
     whose bounds together stay below `theta`, can't bring a passage into the top k on
     their own: only the other terms' passages are candidates, and a candidate whose partial
     score plus those bounds stays below `theta` is dropped. The survivors are scored
@@ -266,10 +266,11 @@ class SparseEngine:
         if df * (1 if t in cache else 3) <= lookup:
             plist, contrib = self._postings(t, cache)
             _, one = self._scratch()
-            one[plist] = contrib
-            out = one[docs]
-            one[plist] = 0.0
-            return out
+            try:
+                one[plist] = contrib
+                return one[docs]
+            finally:
+                one[plist] = 0.0
         s, e = int(self.data.post_ptr[t]), int(self.data.post_ptr[t + 1])
         plist = self.data.post_doc[s:e]
         pos = np.minimum(np.searchsorted(plist, docs.astype(plist.dtype, copy=False)), df - 1)
