@@ -192,3 +192,48 @@ def test_added_passages_are_ranked_exactly(tmp_path):
     for query in (["novel"], ["novel", "w1"], ["w0", "w5", "w40"], ["w300", "w2"]):
         for k in (1, 10, 50):
             identical(sparse, index, index.passages.ids(query), k)
+
+
+def test_inverting_in_runs_on_disk_gives_the_same_lists(tmp_path):
+    """Large corpora are inverted in sorted runs spilled to disk (bounded memory); the
+    merged lists must be exactly those of inverting in memory, with or without a base."""
+    from array import array
+
+    from index.storage.invert import Side
+
+    rng = random.Random(4)
+    sides = (Side(), Side(tmp_path, run=37), Side(tmp_path, run=1))
+    first = 0
+    for _ in range(12):  # chunks of documents, as the workers send them
+        n_docs, n_terms = rng.randint(1, 9), rng.randint(5, 40)
+        remap = np.array(rng.sample(range(60), n_terms), dtype=np.uint32)
+        terms, tfs, counts, lengths = array("I"), array("H"), array("I"), array("I")
+        for _ in range(n_docs):
+            held = rng.sample(range(n_terms), rng.randint(0, 5))
+            terms.extend(held)
+            tfs.extend(rng.randint(1, 300) for _ in held)
+            counts.append(len(held))
+            lengths.append(sum(tfs[-len(held) :]) if held else 0)
+        for side in sides:
+            side.extend(remap, terms, tfs, counts, lengths, first, None)
+        first += n_docs
+    base = sides[0].invert(60, None)
+    base_arrays = {k: base[k] for k in ("ptr", "doc", "tf", "len")}
+    again = (Side(), Side(tmp_path, run=1))
+    for side in again:
+        side.extend(
+            np.arange(70, dtype=np.uint32),
+            array("I", [65, 3]),
+            array("H", [2, 1]),
+            array("I", [2]),
+            array("I", [3]),
+            first,
+            None,
+        )
+    merged = [s.invert(70, base_arrays) for s in again]
+    for result in [*(s.invert(60, None) for s in sides[1:])]:
+        for key in ("ptr", "doc", "tf", "len"):
+            np.testing.assert_array_equal(result[key], base[key])
+    for key in ("ptr", "doc", "tf", "len"):
+        np.testing.assert_array_equal(merged[1][key], merged[0][key])
+    assert not list(tmp_path.glob("spill-*"))  # the runs are removed once merged

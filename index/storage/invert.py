@@ -12,6 +12,7 @@ import json
 from array import array
 from collections import Counter
 from dataclasses import asdict
+from pathlib import Path
 
 import numpy as np
 
@@ -21,15 +22,21 @@ from index.storage import store
 from index.storage.analyse import Chunk
 from index.storage.store import GenerationWriter, Index, Postings
 
+RUN_POSTINGS = 1 << 26  # buffered postings per side before a sorted run goes to disk
+
 
 class Side:
     """New postings for one field (passages or article contexts), global term ids."""
 
-    def __init__(self) -> None:
+    def __init__(self, spill_dir: Path | None = None, run: int | None = None) -> None:
         self.terms = array("I")
         self.docs = array("I")
         self.tfs = array("H")
         self.lengths = array("I")
+        # above `run` buffered postings, they are sorted and written to `spill_dir` as a
+        # run, so that memory stays bounded however large the corpus
+        self.spill_dir, self.run = spill_dir, run or RUN_POSTINGS
+        self.runs: list[Path] = []
 
     def extend(
         self,
@@ -56,39 +63,40 @@ class Side:
         self.docs.frombytes(docs.tobytes())
         self.tfs.frombytes(tf_np.astype(np.uint16).tobytes())
         self.lengths.frombytes(len_np.astype(np.uint32).tobytes())
+        if self.spill_dir is not None and len(self.docs) >= self.run:
+            self._spill()
+
+    def _sorted(self, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The buffered postings by term (documents stay ascending within a term):
+        counts per term, documents, counts in them, and their terms."""
+        terms = _view(self.terms, np.uint32)
+        order = np.argsort(terms, kind="stable")
+        counts = np.bincount(terms, minlength=n_terms).astype(np.int64)
+        docs = _view(self.docs, np.uint32)[order].astype(np.int32)
+        return counts, docs, _view(self.tfs, np.uint16)[order], terms[order]
+
+    def _spill(self) -> None:
+        assert self.spill_dir is not None
+        counts, docs, tfs, _ = self._sorted(0)
+        stem = self.spill_dir / f"spill-{id(self):x}-{len(self.runs)}"
+        for name, values in (("counts", counts), ("doc", docs), ("tf", tfs)):
+            np.save(f"{stem}-{name}.npy", values, allow_pickle=False)
+        self.runs.append(stem)
+        self.terms, self.docs, self.tfs = array("I"), array("I"), array("H")
 
     def invert(self, n_terms: int, base: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
         """CSC arrays (term -> passages, counts), merged after `base`'s when given: a new
         passage's number is above every old one, so it goes at the end of its term's list."""
-        terms = (
-            np.frombuffer(self.terms, dtype=np.uint32)
-            if len(self.terms)
-            else np.zeros(0, np.uint32)
-        )
-        docs = (
-            np.frombuffer(self.docs, dtype=np.uint32) if len(self.docs) else np.zeros(0, np.uint32)
-        )
-        tfs = np.frombuffer(self.tfs, dtype=np.uint16) if len(self.tfs) else np.zeros(0, np.uint16)
-        lengths = (
-            np.frombuffer(self.lengths, dtype=np.uint32).astype(np.int32)
-            if len(self.lengths)
-            else np.zeros(0, np.int32)
-        )
-        order = np.argsort(terms, kind="stable")  # documents stay ascending within a term
-        new_counts = np.bincount(terms, minlength=n_terms).astype(np.int64)
-        new_doc, new_tf, sorted_terms = docs[order].astype(np.int32), tfs[order], terms[order]
-        del order
-        ptr = np.zeros(n_terms + 1, dtype=np.int64)
-        np.cumsum(new_counts, out=ptr[1:])
+        lengths = _view(self.lengths, np.uint32).astype(np.int32)
         if base is not None:
             lengths = np.concatenate([np.asarray(base["len"]), lengths])
+        if self.runs:
+            return {**self._merge_runs(n_terms, base), "len": lengths}
+        new_counts, new_doc, new_tf, sorted_terms = self._sorted(n_terms)
+        ptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(new_counts, out=ptr[1:])
         if base is None:
-            return {
-                "ptr": ptr,
-                "doc": new_doc,
-                "tf": new_tf,
-                "len": lengths,
-            }
+            return {"ptr": ptr, "doc": new_doc, "tf": new_tf, "len": lengths}
         old_ptr = np.asarray(base["ptr"])
         full = np.full(n_terms + 1, old_ptr[-1], dtype=np.int64)
         full[: len(old_ptr)] = old_ptr
@@ -99,6 +107,63 @@ class Side:
             "tf": np.insert(np.asarray(base["tf"], dtype=np.uint16), at, new_tf),
             "len": lengths,
         }
+
+    def _merge_runs(self, n_terms: int, base: dict[str, np.ndarray] | None) -> dict:
+        """The spilled runs (and the base's postings before them) merged term by term,
+        a bounded slice at a time; the run files are removed."""
+        self._spill()
+        parts = []
+        if base is not None:
+            parts.append((np.diff(np.asarray(base["ptr"])), base["doc"], base["tf"]))
+        for stem in self.runs:
+            c, d, f = (np.load(f"{stem}-{n}.npy", mmap_mode="r") for n in ("counts", "doc", "tf"))
+            parts.append((np.asarray(c), d, f))
+        counts = np.zeros(n_terms, dtype=np.int64)
+        for c, _, _ in parts:
+            counts[: len(c)] += c
+        ptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        doc = np.empty(int(ptr[-1]), dtype=np.int32)
+        tf = np.empty(int(ptr[-1]), dtype=np.uint16)
+        filled = ptr[:-1].copy()  # where each term's next posting goes
+        for c, part_doc, part_tf in parts:
+            _place(doc, tf, filled, c, part_doc, part_tf, self.run)
+        for stem in self.runs:
+            for name in ("counts", "doc", "tf"):
+                Path(f"{stem}-{name}.npy").unlink()
+        self.runs = []
+        return {"ptr": ptr, "doc": doc, "tf": tf}
+
+
+def _view(buffer: array, dtype) -> np.ndarray:
+    return np.frombuffer(buffer, dtype=dtype) if len(buffer) else np.zeros(0, dtype)
+
+
+def _place(
+    doc: np.ndarray,
+    tf: np.ndarray,
+    filled: np.ndarray,
+    counts: np.ndarray,
+    part_doc: np.ndarray,
+    part_tf: np.ndarray,
+    step: int,
+) -> None:
+    """Copy one part's postings (by term, counts per term) after what each term already
+    holds in `doc`/`tf`, whole terms about `step` postings at a time."""
+    start = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    t = 0
+    while t < len(counts):
+        end = max(t + 1, int(np.searchsorted(start, start[t] + step, side="right")) - 1)
+        end = min(end, len(counts))
+        s, e = int(start[t]), int(start[end])
+        if e > s:
+            # posting i of term u goes to filled[u] + (i - start[u])
+            dest = np.repeat(filled[t:end] - start[t:end], counts[t:end]) + np.arange(s, e)
+            doc[dest] = part_doc[s:e]
+            tf[dest] = part_tf[s:e]
+        t = end
+    filled[: len(counts)] += counts
 
 
 def max_weights(
@@ -137,8 +202,8 @@ class Builder:
         )
         self.n_passages = base.n_passages if base else 0
         self.n_articles = base.n_articles if base else 0
-        self.passages = Side()
-        self.contexts = Side()
+        self.passages = Side(writer.path)
+        self.contexts = Side(writer.path)
         self.passage_article = array("i")
         self.passage_number = array("i")
         self.passage_flags = array("B")
