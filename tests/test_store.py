@@ -9,6 +9,7 @@ import pytest
 from index.errors import IndexStoreError
 from index.retrieval.search import Searcher
 from index.storage import build, invert, store
+from index.storage.arrays import unpack_text
 from index.storage.freshness import check, open_index
 
 
@@ -39,7 +40,7 @@ def test_new_file_is_added_without_a_rebuild(settings, corpus):
         "articles": ["articles-0000.jsonl", "articles-0001.jsonl"],
     }
     new_segment = (index.path / "texts-0001.bin").read_bytes()
-    assert store.unpack_text(new_segment) == "The best pizza in Chicago is deep dish."
+    assert unpack_text(new_segment) == "The best pizza in Chicago is deep dish."
     answer = Searcher(index).ask("best pizza in Chicago")
     assert answer.hits[0].article.title == "Pizza"
     # the seeds' passages are all still there, texts intact

@@ -22,8 +22,8 @@ from pathlib import Path
 from index.ingest.corpus import SourceFile, read_file, split_jsonl
 from index.ingest.paragraphs import Boilerplate, segment
 from index.models import Article, Problem
+from index.storage.arrays import pack_text
 from index.storage.settings import IndexSettings
-from index.storage.store import pack_text
 from index.text import aliases as alias_learning
 from index.text.analysis import Analyzer
 from index.text.attribution import attribute
@@ -40,7 +40,7 @@ class Chunk:
 
     articles: list[Article] = field(default_factory=list)
     lines: list[tuple[str, int | None]] = field(default_factory=list)  # (path, line) per article
-    texts: list[bytes] = field(default_factory=list)  # each passage, store.pack_text()ed
+    texts: list[bytes] = field(default_factory=list)  # each passage, arrays.pack_text()ed
     passage_article: array = field(default_factory=lambda: array("i"))  # index into articles
     passage_number: array = field(default_factory=lambda: array("i"))
     vocab: list[str] = field(default_factory=list)

@@ -18,8 +18,8 @@ import numpy as np
 
 from index.bm25 import length_norm, okapi_idf, tf_weight
 from index.models import Problem
-from index.storage import store
 from index.storage.analyse import Chunk
+from index.storage.arrays import TF_BIG
 from index.storage.store import GenerationWriter, Index, Postings
 
 RUN_POSTINGS = 1 << 26  # buffered postings per side before a sorted run goes to disk
@@ -355,10 +355,10 @@ class Builder:
             }
         inv = side.invert(len(self.vocab), old_arrays)
         tf = inv.pop("tf")
-        big_at = np.flatnonzero(tf >= store.TF_BIG)
+        big_at = np.flatnonzero(tf >= TF_BIG)
         w.save_array(f"{prefix}_big_at", big_at.astype(np.int64))
         w.save_array(f"{prefix}_big_tf", tf[big_at].astype(np.uint16))
-        w.save_array(f"{prefix}_tf", np.minimum(tf, store.TF_BIG).astype(np.uint8))
+        w.save_array(f"{prefix}_tf", np.minimum(tf, TF_BIG).astype(np.uint8))
         w.save_array(f"{prefix}_max_w", max_weights(inv["ptr"], inv["doc"], tf, inv["len"]))
         del tf
         for name in ("ptr", "doc"):
