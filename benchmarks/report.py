@@ -31,6 +31,33 @@ def pct(values, q) -> float:
     return float(np.percentile(np.asarray(values, dtype=np.float64), q))
 
 
+def _per_question(run: dict) -> np.ndarray:
+    """Each question's median `ask` time over the serving runs and passes (ms)."""
+    times = np.asarray(run["serve"]["times_s"]) * 1000  # (runs x passes) x questions
+    return np.median(times, axis=0)
+
+
+def _serving(run: dict, per_q: np.ndarray) -> dict:
+    s: dict = {}
+    sv = run["serve"]
+    times = np.asarray(sv["times_s"]) * 1000  # (runs x passes) x questions, ms
+    s["ask_p50_ms"], s["ask_p95_ms"], s["ask_p99_ms"] = (pct(per_q, q) for q in (50, 95, 99))
+    s["ask_mean_ms"] = float(per_q.mean())
+    s["ask_max_ms"] = float(per_q.max())
+    first = times[0]
+    s["ask_first_pass_p50_ms"], s["ask_first_pass_p95_ms"], s["ask_first_pass_p99_ms"] = (
+        pct(first, q) for q in (50, 95, 99)
+    )
+    s["ask_p50_spread_ms"] = (min(sv["p50_ms_per_run"]), max(sv["p50_ms_per_run"]))
+    s["no_answer"] = sum(a["no_answer"] for a in sv["answers"])
+    s["questions"] = len(sv["answers"])
+    s["serve_maxrss_mb"] = sv["maxrss_mb"]
+    s["serve_anon_mb"] = sv["smaps_end_mb"].get("anonymous")
+    s["serve_file_mb"] = sv["smaps_end_mb"].get("file_backed")
+    s["serve_open_s"] = sv["open_s"]
+    return s
+
+
 def summarise(run: dict) -> dict:
     """The headline figures of one size, from its raw measurements."""
     s: dict = {}
@@ -57,23 +84,7 @@ def summarise(run: dict) -> dict:
     s["bare_python_s"] = cs["bare_python_s"]
     for k in ("import_s", "load_s", "freshness_check_s", "searcher_init_s", "first_ask_s"):
         s[f"cold_{k}"] = cs["phases"][k]
-    sv = run["serve"]
-    times = np.asarray(sv["times_s"]) * 1000  # (runs x passes) x questions, ms
-    per_q = np.median(times, axis=0)  # each question's median time
-    s["ask_p50_ms"], s["ask_p95_ms"], s["ask_p99_ms"] = (pct(per_q, q) for q in (50, 95, 99))
-    s["ask_mean_ms"] = float(per_q.mean())
-    s["ask_max_ms"] = float(per_q.max())
-    first = times[0]
-    s["ask_first_pass_p50_ms"], s["ask_first_pass_p95_ms"], s["ask_first_pass_p99_ms"] = (
-        pct(first, q) for q in (50, 95, 99)
-    )
-    s["ask_p50_spread_ms"] = (min(sv["p50_ms_per_run"]), max(sv["p50_ms_per_run"]))
-    s["no_answer"] = sum(a["no_answer"] for a in sv["answers"])
-    s["questions"] = len(sv["answers"])
-    s["serve_maxrss_mb"] = sv["maxrss_mb"]
-    s["serve_anon_mb"] = sv["smaps_end_mb"].get("anonymous")
-    s["serve_file_mb"] = sv["smaps_end_mb"].get("file_backed")
-    s["serve_open_s"] = sv["open_s"]
+    s.update(_serving(run, per_q := _per_question(run)))
     bm = run["bm25"]
     rows = [r for r in bm["rows"] if "bm25_s" in r]
     s["bm25_questions"] = len(bm["rows"])

@@ -211,7 +211,7 @@ def run_size(size: int, out: Path, args, questions: Path, warmup: Path, extra: P
     return run
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument(
         "--sizes",
@@ -274,7 +274,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print the table of OUT/results.json again (and rewrite results.md)",
     )
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     if args.report_only:
