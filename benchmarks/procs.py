@@ -58,21 +58,9 @@ def measure(cmd: list[str], out: Path, every: float = 0.05) -> dict:
                 wall = time.perf_counter() - start
                 proc.returncode = os.waitstatus_to_exitcode(status)
                 break
-            try:
-                tree = [root, *root.children(recursive=True)]
-            except psutil.NoSuchProcess:
-                tree = []
-            total = 0
-            for p in tree:
-                try:
-                    rss = p.memory_info().rss
-                except psutil.Error:
-                    continue
-                total += rss
-                if p is root:
-                    peak_main = max(peak_main, rss)
-            peak_sum = max(peak_sum, total)
-            peak_procs = max(peak_procs, len(tree))
+            total, main, processes = _tree_rss(root)
+            peak_sum, peak_main = max(peak_sum, total), max(peak_main, main)
+            peak_procs = max(peak_procs, processes)
             time.sleep(every)
     cpu_after = psutil.cpu_times()
     busy = sum(
@@ -102,6 +90,24 @@ def measure(cmd: list[str], out: Path, every: float = 0.05) -> dict:
             f"{' '.join(cmd)} failed ({proc.returncode}):\n{result['stderr'][-3000:]}"
         )
     return result
+
+
+def _tree_rss(root: psutil.Process) -> tuple[int, int, int]:
+    """RSS summed over a process and its descendants, the root's own, and how many."""
+    try:
+        tree = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0, 0, 0
+    total = main = 0
+    for p in tree:
+        try:
+            rss = p.memory_info().rss
+        except psutil.Error:
+            continue
+        total += rss
+        if p is root:
+            main = rss
+    return total, main, len(tree)
 
 
 def timed(cmd: list[str], out: Path) -> tuple[float, str]:
