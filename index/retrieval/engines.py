@@ -263,7 +263,7 @@ class SparseEngine:
         if df == 0 or len(docs) == 0:
             return None
         lookup = len(docs) * (math.log2(df) + 4)
-        if df * (1 if t in cache else 3) <= lookup:
+        if df * (4 if t in cache else 14) <= lookup:  # measured: ns per posting vs look-up
             plist, contrib = self._postings(t, cache)
             _, one = self._scratch()
             try:
