@@ -56,6 +56,10 @@ class Postings:
     def ids(self, terms: list[str]) -> list[int]:
         return [i for t in terms if (i := self.term_id.get(t)) is not None]
 
+    def df(self, term: int) -> int:
+        """How many documents hold `term` (its document frequency)."""
+        return int(self.post_ptr[term + 1] - self.post_ptr[term])
+
     def contains(self, term: int, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` contain `term` (the postings are sorted by passage)."""
         s, e = int(self.post_ptr[term]), int(self.post_ptr[term + 1])

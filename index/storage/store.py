@@ -97,6 +97,7 @@ class Index:
         self.path = path
         self.meta = meta
         self.aliases = aliases
+        self.arrays = arrays
         self.passages = _postings(vocab, arrays, "post", "doc_len", "idf")
         # each article's title and lead, over the same vocabulary
         self.contexts = _postings(vocab, arrays, "ctx", "ctx_len", "ctx_idf", self.passages.term_id)
@@ -137,6 +138,11 @@ class Index:
 
     def sorted_terms(self) -> SortedTerms:
         return SortedTerms(self.passages.vocab, self.vocab_order)
+
+    def passages_per_article(self) -> list[int]:
+        """How many passages each article has in the index, in article order."""
+        counts = np.bincount(np.asarray(self.passage_article), minlength=self.n_articles)
+        return [int(n) for n in counts]
 
     def iter_articles(self) -> Iterator[Article]:
         for j in range(self.n_articles):
