@@ -237,3 +237,21 @@ def test_inverting_in_runs_on_disk_gives_the_same_lists(tmp_path):
     for key in ("ptr", "doc", "tf", "len"):
         np.testing.assert_array_equal(merged[1][key], merged[0][key])
     assert not list(tmp_path.glob("spill-*"))  # the runs are removed once merged
+
+
+def test_threads_share_one_engine(tmp_path):
+    """A serving bot answers from several threads: each has its own scratch arrays."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    vocab, rng = random_corpus(corpus, 21, n_docs=1500)
+    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
+    index = load(tmp_path / "i")
+    sparse = SparseEngine(index.passages)
+    queries = [index.passages.ids(rng.sample(vocab, rng.randint(1, 6))) for _ in range(60)]
+    alone = [sparse.top(q, 10) for q in queries]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda q: sparse.top(q, 10), queries * 4))
+    for (docs, scores), (d2, s2) in zip(alone * 4, together, strict=True):
+        assert docs.tolist() == d2.tolist() and scores.tolist() == s2.tolist()
