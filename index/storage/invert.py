@@ -2,8 +2,10 @@
 
 The parent gives terms their global ids in first-seen order, writes passage texts and
 article metadata into segments as chunks arrive, and inverts the postings with numpy
-at the end. On an `add`, new postings are merged after the base generation's (a new
+at the end (a large corpus in sorted runs spilled to disk and merged, so memory stays
+bounded). On an `add`, new postings are merged after the base generation's (a new
 passage's number is above every old one) and the base's segments are hard-linked.
+Besides the lists, each term's highest BM25 weight is written (the engine's bound).
 """
 
 from __future__ import annotations
