@@ -174,9 +174,6 @@ class SparseEngine:
         cand, partial, theta = self._candidates(term_ids, essential, mult, rest, theta, k, cache)
         # look the survivors up in the weak terms, strongest first, dropping those that
         # can no longer reach theta
-        if weak and len(cand) > 4 * k:
-            order = np.argsort(cand)  # in passage order, the look-ups stay local
-            cand, partial = cand[order], partial[order]
         while weak and len(cand) > 4 * k:
             t = weak.pop()
             partial += mult[t] * self._part(t, cand, cache)
