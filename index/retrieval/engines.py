@@ -271,9 +271,10 @@ class SparseEngine:
         s, e = int(self.data.post_ptr[t]), int(self.data.post_ptr[t + 1])
         plist = self.data.post_doc[s:e]
         pos = np.minimum(np.searchsorted(plist, docs.astype(plist.dtype, copy=False)), df - 1)
-        found = plist[pos] == docs
-        tf = np.where(found, self.data.tf_at(s + pos), 0)
-        return self.idf[t] * tf_weight(tf, self.norm[docs])
+        hit = np.flatnonzero(plist[pos] == docs)  # weigh only the passages that hold t
+        out = np.zeros(len(docs), dtype=np.float64)
+        out[hit] = self.idf[t] * tf_weight(self.data.tf_at(s + pos[hit]), self.norm[docs[hit]])
+        return out
 
     def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
         return self._exact(term_ids, np.asarray(docs, dtype=np.int64), {})
