@@ -139,12 +139,9 @@ def bm25(
     corpus: str, index_dir: str, questions_path: str, limit: int | None = None, repeat: int = 3
 ) -> dict:
     """rank-bm25's BM25Okapi on the index's own analysed tokens vs SparseEngine.top."""
-    from collections import Counter
-
     import numpy as np
-    from rank_bm25 import BM25Okapi
 
-    from index.retrieval.engines import EPSILON, K1, B, SparseEngine
+    from index.retrieval.engines import SparseEngine
     from index.retrieval.search import MAX_QUESTION_CHARS
     from index.storage import store
     from index.text.analysis import Analyzer
@@ -153,28 +150,7 @@ def bm25(
     postings = index.passages
     analyzer = Analyzer()
     sparse = SparseEngine(postings, np.asarray(postings.idf))  # as Searcher builds it
-    n = index.n_passages
-
-    # rank-bm25's corpus: every passage's analysed terms, read back from the postings
-    # (as OkapiEngine does); a sample is re-analysed from the text to check the postings.
-    t = time.perf_counter()
-    docs: list[list[str]] = [[] for _ in range(n)]
-    ptr, pdoc, ptf = postings.post_ptr, postings.post_doc, postings.post_tf
-    for term_id, term in enumerate(postings.vocab):
-        s, e = int(ptr[term_id]), int(ptr[term_id + 1])
-        for d, tf in zip(pdoc[s:e].tolist(), ptf[s:e].tolist(), strict=True):
-            docs[d].extend([term] * tf)
-    corpus_s = time.perf_counter() - t
-    sample = np.linspace(0, n - 1, min(n, 1000)).astype(int).tolist()
-    postings_mismatch = sum(
-        Counter(analyzer.terms(index.text(d))) != Counter(docs[d]) for d in sample
-    )
-    tokens = sum(len(d) for d in docs)
-    t = time.perf_counter()
-    okapi = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON)
-    init_s = time.perf_counter() - t
-    del docs
-
+    okapi, stats = _okapi(index, analyzer)
     questions = _questions(questions_path)
     if limit is not None:
         questions = questions[:limit]
@@ -199,36 +175,64 @@ def bm25(
         ref = np.argsort(scores)[::-1][:10]
         row["bm25_s"] = clock() - start
         row["sparse_top_s"] = float(np.median(sparse_times))
-        ref = ref[scores[ref] > 0]  # our engines return only passages that score above 0
-        stable = np.lexsort((np.arange(n), -scores))[:10]  # rank-bm25 with our tie-break
-        stable = stable[scores[stable] > 0]
-        same_len = len(ours) == len(ref)
-        diff = float(np.max(np.abs(our_scores - scores[ref]))) if same_len and len(ref) else 0.0
-        ties_only = same_len and all(
-            o == r or scores[o] == scores[r]
-            for o, r in zip(ours.tolist(), ref.tolist(), strict=True)
-        )
-        row.update(
-            {
-                "agree": bool(
-                    same_len and ties_only and diff <= 1e-6 and len(set(ours.tolist())) == len(ours)
-                ),
-                "identical": ours.tolist() == stable.tolist(),
-                "max_score_diff": diff,
-                "top_len": int(len(ours)),
-                "tied_at_cut": bool(len(ref) == 10 and np.sum(scores == scores[ref[-1]]) > 1),
-            }
-        )
-    return {
+        row.update(_agreement(ours, our_scores, scores, ref))
+    return {**stats, "questions": len(questions), "rows": rows, "maxrss_mb": _maxrss_mb()}
+
+
+def _okapi(index, analyzer):
+    """BM25Okapi over every passage's analysed terms, read back from the postings (as
+    OkapiEngine does); a sample is re-analysed from the text to check the postings."""
+    from collections import Counter
+
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    from index.retrieval.engines import EPSILON, K1, B
+
+    postings, n = index.passages, index.n_passages
+    t = time.perf_counter()
+    docs: list[list[str]] = [[] for _ in range(n)]
+    ptr, pdoc = postings.post_ptr, postings.post_doc
+    for term_id, term in enumerate(postings.vocab):
+        s, e = int(ptr[term_id]), int(ptr[term_id + 1])
+        for d, tf in zip(pdoc[s:e].tolist(), postings.tfs(s, e).tolist(), strict=True):
+            docs[d].extend([term] * tf)
+    corpus_s = time.perf_counter() - t
+    sample = np.linspace(0, n - 1, min(n, 1000)).astype(int).tolist()
+    mismatch = sum(Counter(analyzer.terms(index.text(d))) != Counter(docs[d]) for d in sample)
+    tokens = sum(len(d) for d in docs)
+    t = time.perf_counter()
+    okapi = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON)
+    stats = {
         "passages": n,
         "tokens": tokens,
         "corpus_from_postings_s": corpus_s,
-        "bm25_init_s": init_s,
+        "bm25_init_s": time.perf_counter() - t,
         "postings_checked": len(sample),
-        "postings_mismatch": int(postings_mismatch),
-        "questions": len(questions),
-        "rows": rows,
-        "maxrss_mb": _maxrss_mb(),
+        "postings_mismatch": int(mismatch),
+    }
+    return okapi, stats
+
+
+def _agreement(ours, our_scores, scores, ref) -> dict:
+    """Our top 10 against rank-bm25's scores of every passage (`ref`: its top 10)."""
+    import numpy as np
+
+    ref = ref[scores[ref] > 0]  # our engines return only passages that score above 0
+    stable = np.lexsort((np.arange(len(scores)), -scores))[:10]  # rank-bm25, our tie-break
+    stable = stable[scores[stable] > 0]
+    same_len = len(ours) == len(ref)
+    diff = float(np.max(np.abs(our_scores - scores[ref]))) if same_len and len(ref) else 0.0
+    ties_only = same_len and all(
+        o == r or scores[o] == scores[r] for o, r in zip(ours.tolist(), ref.tolist(), strict=True)
+    )
+    distinct = len(set(ours.tolist())) == len(ours)
+    return {
+        "agree": bool(same_len and ties_only and diff <= 1e-6 and distinct),
+        "identical": ours.tolist() == stable.tolist(),
+        "max_score_diff": diff,
+        "top_len": int(len(ours)),
+        "tied_at_cut": bool(len(ref) == 10 and np.sum(scores == scores[ref[-1]]) > 1),
     }
 
 

@@ -13,160 +13,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import psutil
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (benchmarks/ is not a package)
+from procs import du, evict, measure, newsbot, peer_probe, probe, timed  # noqa: E402
+from report import TARGETS, full_report, label, machine, pct, summarise  # noqa: E402
 
 EXTRA_ARTICLES = 1000
-TARGETS = {  # at 1M paragraphs: (key in the summary, comparison, limit)
-    "ask p50 (ms)": ("ask_p50_ms", "<=", 5),
-    "ask p95 (ms)": ("ask_p95_ms", "<=", 25),
-    "rank-bm25 / ask, p50": ("speedup_p50", ">=", 100),
-    "top-10 = rank-bm25's": ("agree_share", ">=", 1.0),
-    "build (s)": ("build_s", "<=", 180),
-    "build peak RSS (MB)": ("build_peak_rss_mb", "<=", 3072),
-    "cold start (s)": ("cold_start_s", "<=", 1.5),
-    "serving RSS (MB)": ("serve_maxrss_mb", "<=", 600),
-    "add 1,000 articles (s)": ("add_s", "<=", 10),
-}
-
-
-# ------------------------------------------------------------------ processes
-
-
-def child_env(out: Path) -> dict[str, str]:
-    """The environment without a developer's newsbot settings or Slack tokens."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "SLACK_"))}
-    env.update(
-        {
-            "XDG_CACHE_HOME": str(out / ".cache"),
-            "XDG_DATA_HOME": str(out / ".data"),
-            "NO_COLOR": "1",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    return env
-
-
-def newsbot() -> list[str]:
-    script = Path(sys.executable).with_name("newsbot")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
-
-
-def measure(cmd: list[str], out: Path, every: float = 0.05) -> dict:
-    """Run `cmd` to the end, sampling the RSS of it and all its descendants.
-
-    peak_rss_sum_mb: the largest sum of RSS over the process tree seen in a sample
-      (pages shared between a parent and its forked workers count once per process, so
-      this over-counts; it is the figure to hold against a memory limit).
-    maxrss_kernel_mb: ru_maxrss from wait4: the peak RSS of the largest single process
-      in the tree (the command or any of its waited-for children), exact, not sampled."""
-    log_out, log_err = out / ".stdout", out / ".stderr"
-    cpu_before = psutil.cpu_times()
-    with open(log_out, "wb") as fo, open(log_err, "wb") as fe:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=fo, stderr=fe, cwd=out, env=child_env(out))
-        root = psutil.Process(proc.pid)
-        peak_sum = peak_main = 0
-        peak_procs = 1
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                wall = time.perf_counter() - start
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                break
-            try:
-                tree = [root, *root.children(recursive=True)]
-            except psutil.NoSuchProcess:
-                tree = []
-            total = 0
-            for p in tree:
-                try:
-                    rss = p.memory_info().rss
-                except psutil.Error:
-                    continue
-                total += rss
-                if p is root:
-                    peak_main = max(peak_main, rss)
-            peak_sum = max(peak_sum, total)
-            peak_procs = max(peak_procs, len(tree))
-            time.sleep(every)
-    cpu_after = psutil.cpu_times()
-    busy = sum(
-        getattr(cpu_after, f) - getattr(cpu_before, f)
-        for f in ("user", "nice", "system", "irq", "softirq")
-        if hasattr(cpu_after, f)
-    )
-    result = {
-        # CPU the rest of the machine used meanwhile (other processes, this script, the
-        # kernel): what else competed with the measured command for the cores
-        "others_cpu_s": busy - usage.ru_utime - usage.ru_stime,
-        "steal_s": getattr(cpu_after, "steal", 0.0) - getattr(cpu_before, "steal", 0.0),
-        "cmd": [Path(c).name if i == 0 else c for i, c in enumerate(cmd)],
-        "returncode": proc.returncode,
-        "wall_s": wall,
-        "peak_rss_sum_mb": peak_sum / 2**20,
-        "peak_rss_main_mb": peak_main / 2**20,
-        "peak_processes": peak_procs,
-        "maxrss_kernel_mb": usage.ru_maxrss / 1024,
-        "cpu_user_s": usage.ru_utime,
-        "cpu_sys_s": usage.ru_stime,
-        "stdout": log_out.read_text("utf-8", "replace"),
-        "stderr": log_err.read_text("utf-8", "replace"),
-    }
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(cmd)} failed ({proc.returncode}):\n{result['stderr'][-3000:]}"
-        )
-    return result
-
-
-def timed(cmd: list[str], out: Path) -> tuple[float, str]:
-    """Wall time of a subprocess from spawn to exit, and its stdout."""
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=out, env=child_env(out), capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return wall, done.stdout
-
-
-def probe(name: str, args: list[str], out: Path) -> dict:
-    wall, stdout = timed([sys.executable, str(HERE / "probes.py"), name, *args], out)
-    result = json.loads(stdout)
-    result["probe_wall_s"] = wall
-    return result
-
-
-def evict(folder: Path) -> None:
-    """Drop one folder's files (only those) from the page cache: posix_fadvise DONTNEED."""
-    for path in folder.rglob("*"):
-        if path.is_file():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-            finally:
-                os.close(fd)
-
-
-def du(folder: Path) -> tuple[int, dict[str, int]]:
-    files = {
-        p.relative_to(folder).as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()
-    }
-    return sum(files.values()), files
 
 
 # ------------------------------------------------------------------ steps
@@ -261,222 +123,31 @@ def add_batch(corpus: Path, index: Path, extra: Path, out: Path, runs: int) -> d
     return {"runs": results, "wall_s": [r["wall_s"] for r in results]}
 
 
-# ------------------------------------------------------------------ figures
+def peer_runs(index: Path, questions: Path, out: Path, names: list[str], step) -> dict:
+    """The peers and newsbot's engine alone on the same analysed terms (benchmarks/peers.py),
+    each built and served in fresh processes; a peer that isn't installed is skipped."""
+    import importlib.util
 
-
-def pct(values, q) -> float:
-    return float(np.percentile(np.asarray(values, dtype=np.float64), q))
-
-
-def summarise(run: dict) -> dict:
-    """The headline figures of one size, from its raw measurements."""
-    s: dict = {}
-    c, b = run["corpus"], run["build"]
-    s["articles"] = c["articles"]
-    s["paragraphs"] = c["paragraphs"]
-    s["corpus_mb"] = c["bytes"] / 1e6
-    s["build_s"] = float(np.median(b["runs_wall_s"]))
-    s["build_spread_s"] = (min(b["runs_wall_s"]), max(b["runs_wall_s"]))
-    s["build_others_cpu_s"] = max(b["runs_others_cpu_s"])
-    s["build_reported_s"] = b["reported_s"]
-    s["build_par_per_s"] = c["paragraphs"] / s["build_s"]
-    s["build_mb_per_s"] = c["bytes"] / 1e6 / s["build_s"]
-    s["build_cpu_s"] = b["cpu_user_s"] + b["cpu_sys_s"]
-    s["build_peak_rss_mb"] = b["peak_rss_sum_mb"]
-    s["build_peak_rss_main_mb"] = b["peak_rss_main_mb"]
-    s["build_maxrss_kernel_mb"] = b["maxrss_kernel_mb"]
-    s["build_processes"] = b["peak_processes"]
-    s["index_mb"] = b["index_bytes"] / 1e6
-    cs = run["cold"]
-    s["cold_start_s"] = float(np.median(cs["warm_s"]))
-    s["cold_start_min_s"] = min(cs["warm_s"])
-    s["cold_start_evicted_s"] = float(np.median(cs["evicted_s"]))
-    s["bare_python_s"] = cs["bare_python_s"]
-    for k in ("import_s", "load_s", "freshness_check_s", "searcher_init_s", "first_ask_s"):
-        s[f"cold_{k}"] = cs["phases"][k]
-    sv = run["serve"]
-    times = np.asarray(sv["times_s"]) * 1000  # (runs x passes) x questions, ms
-    per_q = np.median(times, axis=0)  # each question's median time
-    s["ask_p50_ms"], s["ask_p95_ms"], s["ask_p99_ms"] = (pct(per_q, q) for q in (50, 95, 99))
-    s["ask_mean_ms"] = float(per_q.mean())
-    s["ask_max_ms"] = float(per_q.max())
-    first = times[0]
-    s["ask_first_pass_p50_ms"], s["ask_first_pass_p95_ms"], s["ask_first_pass_p99_ms"] = (
-        pct(first, q) for q in (50, 95, 99)
-    )
-    s["ask_p50_spread_ms"] = (min(sv["p50_ms_per_run"]), max(sv["p50_ms_per_run"]))
-    s["no_answer"] = sum(a["no_answer"] for a in sv["answers"])
-    s["questions"] = len(sv["answers"])
-    s["serve_maxrss_mb"] = sv["maxrss_mb"]
-    s["serve_anon_mb"] = sv["smaps_end_mb"].get("anonymous")
-    s["serve_file_mb"] = sv["smaps_end_mb"].get("file_backed")
-    s["serve_open_s"] = sv["open_s"]
-    bm = run["bm25"]
-    rows = [r for r in bm["rows"] if "bm25_s" in r]
-    s["bm25_questions"] = len(bm["rows"])
-    s["bm25_compared"] = len(rows)
-    if rows:
-        bm_ms = np.array([r["bm25_s"] for r in rows]) * 1000
-        ask_ms = np.array([per_q[r["id"]] for r in rows])
-        top_ms = np.array([r["sparse_top_s"] for r in rows]) * 1000
-        s["bm25_p50_ms"], s["bm25_p95_ms"] = pct(bm_ms, 50), pct(bm_ms, 95)
-        s["bm25_mean_ms"] = float(bm_ms.mean())
-        s["ask_subset_p50_ms"], s["ask_subset_mean_ms"] = pct(ask_ms, 50), float(ask_ms.mean())
-        s["speedup_p50"] = s["bm25_p50_ms"] / s["ask_subset_p50_ms"]
-        s["speedup_mean"] = s["bm25_mean_ms"] / s["ask_subset_mean_ms"]
-        s["sparse_top_p50_ms"] = pct(top_ms, 50)
-        s["speedup_top_p50"] = s["bm25_p50_ms"] / s["sparse_top_p50_ms"]
-        s["agree"] = sum(r["agree"] for r in rows)
-        s["agree_share"] = s["agree"] / len(rows)
-        s["identical"] = sum(r["identical"] for r in rows)
-        s["max_score_diff"] = max(r["max_score_diff"] for r in rows)
-    s["bm25_init_s"] = bm["bm25_init_s"]
-    s["bm25_maxrss_mb"] = bm["maxrss_mb"]
-    s["postings_mismatch"] = f"{bm['postings_mismatch']}/{bm['postings_checked']}"
-    a = run["add"]
-    s["add_s"] = float(np.median(a["wall_s"]))
-    s["add_others_cpu_s"] = max(r["others_cpu_s"] for r in a["runs"])
-    s["add_reported_s"] = a["runs"][0].get("reported_s")
-    s["add_peak_rss_mb"] = max(r["peak_rss_sum_mb"] for r in a["runs"])
-    s["add_passages"] = a["runs"][0].get("added_passages")
-    return s
-
-
-ROWS = [  # (label, key, format)
-    ("articles", "articles", "{:,}"),
-    ("paragraphs (passages)", "paragraphs", "{:,}"),
-    ("corpus size (MB, .jsonl)", "corpus_mb", "{:,.1f}"),
-    ("build: wall time (s, median of runs)", "build_s", "{:,.1f}"),
-    ("build: fastest / slowest run (s)", "build_spread_s", "{0[0]:,.1f} / {0[1]:,.1f}"),
-    ("build: CPU used meanwhile by the rest of the machine (s)", "build_others_cpu_s", "{:,.1f}"),
-    ("build: paragraphs/s", "build_par_per_s", "{:,.0f}"),
-    ("build: MB/s", "build_mb_per_s", "{:,.2f}"),
-    ("build: CPU time, all processes (s)", "build_cpu_s", "{:,.1f}"),
-    ("build: peak RSS, sum over processes (MB)", "build_peak_rss_mb", "{:,.0f}"),
-    ("build: peak RSS, main process (MB)", "build_peak_rss_main_mb", "{:,.0f}"),
-    ("build: processes at once", "build_processes", "{}"),
-    ("index size on disk (MB)", "index_mb", "{:,.1f}"),
-    ("cold start, page cache warm (s, median)", "cold_start_s", "{:.2f}"),
-    ("cold start, index evicted from cache (s)", "cold_start_evicted_s", "{:.2f}"),
-    ("  of which: bare `python -c pass` (s)", "bare_python_s", "{:.3f}"),
-    ("  of which: imports (s)", "cold_import_s", "{:.3f}"),
-    ("  of which: store.load (s)", "cold_load_s", "{:.3f}"),
-    ("  of which: freshness check (s)", "cold_freshness_check_s", "{:.3f}"),
-    ("  of which: Searcher() (s)", "cold_searcher_init_s", "{:.3f}"),
-    ("  of which: first ask (s)", "cold_first_ask_s", "{:.3f}"),
-    ("serving: max RSS (MB)", "serve_maxrss_mb", "{:,.0f}"),
-    ("serving: anonymous RSS at end (MB)", "serve_anon_mb", "{:,.0f}"),
-    ("serving: file-backed RSS at end (MB)", "serve_file_mb", "{:,.0f}"),
-    ("ask p50 (ms)", "ask_p50_ms", "{:.2f}"),
-    ("ask p95 (ms)", "ask_p95_ms", "{:.2f}"),
-    ("ask p99 (ms)", "ask_p99_ms", "{:.2f}"),
-    ("ask mean (ms)", "ask_mean_ms", "{:.2f}"),
-    ("ask p50, lowest / highest serving run (ms)", "ask_p50_spread_ms", "{0[0]:.2f} / {0[1]:.2f}"),
-    (
-        "ask first pass p50 / p95 (ms)",
-        ("ask_first_pass_p50_ms", "ask_first_pass_p95_ms"),
-        "{:.2f} / {:.2f}",
-    ),
-    ("questions with no_answer", ("no_answer", "questions"), "{}/{}"),
-    ("rank-bm25: questions timed", ("bm25_compared", "bm25_questions"), "{}/{}"),
-    ("rank-bm25: p50 / p95 (ms)", ("bm25_p50_ms", "bm25_p95_ms"), "{:,.1f} / {:,.1f}"),
-    ("rank-bm25 / ask, on p50", "speedup_p50", "{:,.0f}x"),
-    ("rank-bm25 / ask, on mean", "speedup_mean", "{:,.0f}x"),
-    ("rank-bm25 / SparseEngine.top, on p50", "speedup_top_p50", "{:,.0f}x"),
-    ("top-10 agrees with rank-bm25", ("agree", "bm25_compared"), "{}/{}"),
-    ("  identical incl. tie order", ("identical", "bm25_compared"), "{}/{}"),
-    ("  largest score difference (absolute)", "max_score_diff", "{:.1e}"),
-    ("rank-bm25: BM25Okapi() time (s)", "bm25_init_s", "{:,.1f}"),
-    ("rank-bm25: process max RSS (MB)", "bm25_maxrss_mb", "{:,.0f}"),
-    ("postings vs re-analysis mismatches", "postings_mismatch", "{}"),
-    ("add 1,000 articles: wall time (s)", "add_s", "{:.1f}"),
-    ("add: peak RSS, sum (MB)", "add_peak_rss_mb", "{:,.0f}"),
-]
-
-
-def cell(s: dict, key, fmt: str) -> str:
-    keys = key if isinstance(key, tuple) else (key,)
-    values = [s.get(k) for k in keys]
-    if any(v is None for v in values):
-        return "–"
-    return fmt.format(*values)
-
-
-def verdicts(s: dict) -> dict[str, tuple[str, bool]]:
-    out = {}
-    for key, op, limit in TARGETS.values():
-        v = s.get(key)
-        if v is None:
-            continue
-        ok = v <= limit if op == "<=" else v >= limit
-        out[key] = (f"{op} {limit:g}", ok)
-    return out
-
-
-def table(results: dict) -> str:
-    sizes = sorted(results["runs"], key=generate.parse_size)
-    runs = [results["runs"][k]["summary"] for k in sizes]
-    big = results["runs"].get("1M", {}).get("summary")
-    marks = verdicts(big) if big else {}
-    head = ["figure", *sizes, "target at 1M"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name, key, fmt in ROWS:
-        first = key[0] if isinstance(key, tuple) else key
-        target = ""
-        if first in marks or (first == "agree" and "agree_share" in marks):
-            limit, ok = marks.get(first) or marks["agree_share"]
-            target = ("all" if first == "agree" else limit) + (" ✅" if ok else " ❌")
-        lines.append("| " + " | ".join([name, *(cell(s, key, fmt) for s in runs), target]) + " |")
-    m = results["machine"]
-    lines.append("")
-    lines.append(
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']:.0f} GB RAM, "
-        f"Linux {m['kernel']}; Python {m['python']}, numpy {m['numpy']}, "
-        f"rank-bm25 {m['rank_bm25']}, nltk {m['nltk']}; newsbot at {m['commit']}."
-    )
-    return "\n".join(lines)
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    from importlib.metadata import version
-
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    damon = Path("/sys/kernel/mm/damon/admin/kdamonds/0/state")
-    try:
-        damon_state = damon.read_text().strip()
-    except OSError:
-        damon_state = "absent"
-    return {
-        "damon_kdamond_0": damon_state,  # proactive reclaim can evict idle page cache
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gb": psutil.virtual_memory().total / 2**30,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "rank_bm25": version("rank-bm25"),
-        "nltk": version("nltk"),
-        "psutil": psutil.__version__,
-        "commit": commit,
+    folder = out / f"peers-{index.name}"
+    step("peers: writing every passage's analysed terms")
+    result: dict = {
+        "prepare": peer_probe(["prepare", str(index), str(questions), str(folder)], out)
     }
-
-
-def label(size: int) -> str:
-    if size % 1_000_000 == 0:
-        return f"{size // 1_000_000}M"
-    if size % 1000 == 0:
-        return f"{size // 1000}k"
-    return str(size)
+    result["build"], result["serve"] = {}, {}
+    for name in names:
+        module = {"bm25s": "bm25s", "tantivy": "tantivy", "fts5": "sqlite3"}[name]
+        if importlib.util.find_spec(module) is None:
+            result["serve"][name] = {"skipped": f"{module} is not installed"}
+            continue
+        step(f"peer {name}: build")
+        result["build"][name] = peer_probe(["build", name, str(folder)], out)
+        step(f"peer {name}: serve")
+        result["serve"][name] = peer_probe(["serve", name, str(folder)], out)
+        shutil.rmtree(folder / f"peer-{name}", ignore_errors=True)
+    step("newsbot SparseEngine.top(ids, 10) on the same term lists")
+    result["serve"]["newsbot"] = peer_probe(["serve", "newsbot", str(folder), str(index)], out)
+    shutil.rmtree(folder, ignore_errors=True)
+    return result
 
 
 # ------------------------------------------------------------------ main
@@ -531,6 +202,8 @@ def run_size(size: int, out: Path, args, questions: Path, warmup: Path, extra: P
         [str(corpus_dir), str(index), str(questions), *(["--limit", str(limit)] if limit else [])],
         out,
     )
+    if args.peers:
+        run["peers"] = peer_runs(index, questions, out, args.peers, step)
     step(f"adding {EXTRA_ARTICLES:,} articles (newsbot index add)")
     run["add"] = add_batch(corpus_dir, index, extra, out, args.add_runs)
     run["summary"] = summarise(run)
@@ -538,7 +211,7 @@ def run_size(size: int, out: Path, args, questions: Path, warmup: Path, extra: P
     return run
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument(
         "--sizes",
@@ -590,19 +263,30 @@ def main(argv: list[str] | None = None) -> int:
         help="delete each size's index when done with it (default: keep it)",
     )
     p.add_argument(
+        "--peers",
+        type=lambda v: [n for n in v.split(",") if n],
+        default=[],
+        help="also run these engines on the same terms: tantivy,bm25s,fts5 (install them "
+        "with pip install -e '.[bench]'; default none)",
+    )
+    p.add_argument(
         "--report-only",
         action="store_true",
         help="print the table of OUT/results.json again (and rewrite results.md)",
     )
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     if args.report_only:
         results = json.loads((out / "results.json").read_text("utf-8"))
         for run in results["runs"].values():
             run["summary"] = summarise(run)
-        (out / "results.md").write_text(table(results) + "\n", "utf-8")
-        print(table(results))
+        (out / "results.md").write_text(full_report(results) + "\n", "utf-8")
+        print(full_report(results))
         return 0
     sizes = [generate.parse_size(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -620,8 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         run = run_size(size, out, args, questions, warmup, extra)
         results["runs"][label(size)] = run
         results_path.write_text(json.dumps(results, indent=1) + "\n", "utf-8")
-        (out / "results.md").write_text(table(results) + "\n", "utf-8")
-        print(table(results), flush=True)
+        (out / "results.md").write_text(full_report(results) + "\n", "utf-8")
+        print(full_report(results), flush=True)
         if args.delete_index:
             shutil.rmtree(out / f"index-{label(size)}", ignore_errors=True)
     for name in (".stdout", ".stderr"):

@@ -1,8 +1,9 @@
 """The BM25 formula as rank-bm25's `BM25Okapi` computes it, written once.
 
-Storage precomputes each posting's weight with `tf_weight`; the engines add up
-idf x weight. Keeping both on these functions is what makes the sparse engine's scores
-equal rank-bm25's to the last bit (tests/test_engines.py).
+The engines compute each posting's weight with `tf_weight` from its count and its
+passage's `length_norm`, and add up idf x weight. Keeping both on these functions is
+what makes the sparse engine's scores equal rank-bm25's to the last bit
+(tests/test_engines.py).
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ def okapi_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return np.array([0.0 if v is None else floor if v < 0 else v for v in raw], dtype=np.float64)
 
 
-def length_norm(doc_len: np.ndarray) -> np.ndarray:
-    """k1 * (1 - b + b * |d| / avgdl) per passage, as rank-bm25 computes it."""
-    avgdl = int(doc_len.sum(dtype=np.int64)) / len(doc_len)
-    return K1 * (1 - B + B * doc_len.astype(np.float64) / avgdl)
+def length_norm(lengths: np.ndarray, doc_len: np.ndarray | None = None) -> np.ndarray:
+    """k1 * (1 - b + b * |d| / avgdl) for each length, as rank-bm25 computes it; avgdl is
+    the mean of `doc_len` (every passage's length), by default of `lengths` themselves."""
+    corpus = np.asarray(lengths if doc_len is None else doc_len)
+    avgdl = int(corpus.sum(dtype=np.int64)) / len(corpus)
+    return K1 * (1 - B + B * np.asarray(lengths).astype(np.float64) / avgdl)
 
 
 def tf_weight(tf: np.ndarray, norm: np.ndarray) -> np.ndarray:

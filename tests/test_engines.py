@@ -78,3 +78,180 @@ def test_choose_by_size_or_by_name(seed_searcher):
     assert choose("sparse", passages).name == "sparse"
     with pytest.raises(ValueError):
         choose("faiss", passages)
+
+
+def reference_top(index, ids, k):
+    """rank-bm25 straight from the analysed passages: best k positive, ties by passage."""
+    docs = [index.text(i).split() for i in range(index.n_passages)]
+    expected = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON).get_scores(
+        [index.passages.vocab[t] for t in ids]
+    )
+    top = np.lexsort((np.arange(len(expected)), -expected))[:k]
+    top = top[expected[top] > 0]
+    return top.tolist(), expected[top].tolist()
+
+
+def build_from(tmp_path, texts):
+    corpus = tmp_path / "c"
+    corpus.mkdir(exist_ok=True)
+    with open(corpus / "docs.jsonl", "w") as f:
+        for i, text in enumerate(texts):
+            f.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
+    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
+    return load(tmp_path / "i")
+
+
+def identical(engine, index, ids, k):
+    docs, scores = engine.top(ids, k)
+    assert (docs.tolist(), scores.tolist()) == reference_top(index, ids, k)
+
+
+def test_pruning_keeps_ties_in_passage_order(tmp_path):
+    # the same paragraph many times over: every copy ties, and the first ones win
+    rng = random.Random(5)
+    texts = ["w1 w2 w3 w4"] * 40 + [
+        " ".join(rng.choices([f"w{i}" for i in range(30)], k=rng.randint(3, 20)))
+        for _ in range(300)
+    ]
+    rng.shuffle(texts)
+    index = build_from(tmp_path, texts)
+    sparse = SparseEngine(index.passages)
+    ids = index.passages.ids(["w1", "w2", "w3", "w4"])
+    for k in (1, 5, 10, 39, 40, 41, 100):
+        identical(sparse, index, ids, k)
+
+
+def test_k_beyond_the_matches_and_odd_questions(tmp_path):
+    rng = random.Random(8)
+    words = [f"w{i}" for i in range(200)]
+    texts = [
+        " ".join(rng.choices(words, [1 / (i + 1) for i in range(200)], k=30)) for _ in range(500)
+    ]
+    texts[7] += " rare"
+    texts[400] += " rare rare"
+    index = build_from(tmp_path, texts)
+    sparse = SparseEngine(index.passages)
+    t = index.passages.ids
+    identical(sparse, index, t(["rare"]), 10)  # two matches, k = 10
+    identical(sparse, index, t(["rare", "w150"]), 1000)  # k above the passages
+    identical(sparse, index, t(["w3", "rare", "w3", "w3"]), 10)  # repeats add each time
+    identical(sparse, index, t(["rare", "w0", "w1"]), 3)
+    assert sparse.top(t(["rare"]), 0)[0].tolist() == []
+
+
+def test_a_term_in_every_passage_is_floored_as_rank_bm25_floors_it(tmp_path):
+    rng = random.Random(3)
+    texts = [
+        "every " + " ".join(rng.choices([f"w{i}" for i in range(50)], k=rng.randint(2, 25)))
+        for _ in range(300)
+    ]
+    index = build_from(tmp_path, texts)
+    sparse = SparseEngine(index.passages)
+    t = index.passages.ids
+    for query in (["every"], ["every", "w7"], ["w1", "every", "w2", "w30"], ["every"] * 3):
+        for k in (1, 10, 300):
+            identical(sparse, index, t(query), k)
+
+
+def test_counts_above_255_are_exact(tmp_path):
+    texts = ["loud " * 300 + "quiet", "loud quiet", "quiet " * 3, "loud " * 254 + "x"]
+    index = build_from(tmp_path, texts * 5)
+    assert sorted(OkapiEngine(index.passages).bm25.doc_freqs[0].items()) == [
+        ("loud", 300),
+        ("quiet", 1),
+    ]
+    sparse = SparseEngine(index.passages)
+    for query in (["loud"], ["quiet", "loud"], ["x", "loud"]):
+        identical(sparse, index, index.passages.ids(query), 10)
+        ids = index.passages.ids(query)
+        docs = np.arange(index.n_passages)
+        np.testing.assert_array_equal(
+            sparse.score(ids, docs), OkapiEngine(index.passages).score(ids, docs)
+        )
+
+
+def test_added_passages_are_ranked_exactly(tmp_path):
+    """`index add` merges postings and bounds; the average length moves, no weight is
+    stored, and the scores stay rank-bm25's."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    vocab, rng = random_corpus(corpus, 11, n_docs=600)
+    settings = IndexSettings(corpus=corpus, index_dir=tmp_path / "i")
+    build.build(settings)
+    with open(corpus / "more.jsonl", "w") as f:
+        for i in range(300):  # longer passages and a new word
+            words = rng.choices(vocab[:50], k=rng.randint(40, 120)) + ["novel"] * (i % 3)
+            f.write(json.dumps({"id": f"m{i}", "text": " ".join(words)}) + "\n")
+    base = load(tmp_path / "i")
+    files = build.sources(settings, [corpus / "more.jsonl"], [])
+    build.add(settings, base, files)
+    index = load(tmp_path / "i")
+    assert index.n_passages == 900
+    assert not (index.path / "post_w.npy").exists()
+    sparse = SparseEngine(index.passages)
+    for query in (["novel"], ["novel", "w1"], ["w0", "w5", "w40"], ["w300", "w2"]):
+        for k in (1, 10, 50):
+            identical(sparse, index, index.passages.ids(query), k)
+
+
+def test_inverting_in_runs_on_disk_gives_the_same_lists(tmp_path):
+    """Large corpora are inverted in sorted runs spilled to disk (bounded memory); the
+    merged lists must be exactly those of inverting in memory, with or without a base."""
+    from array import array
+
+    from index.storage.invert import Side
+
+    rng = random.Random(4)
+    sides = (Side(), Side(tmp_path, run=37), Side(tmp_path, run=1))
+    first = 0
+    for _ in range(12):  # chunks of documents, as the workers send them
+        n_docs, n_terms = rng.randint(1, 9), rng.randint(5, 40)
+        remap = np.array(rng.sample(range(60), n_terms), dtype=np.uint32)
+        terms, tfs, counts, lengths = array("I"), array("H"), array("I"), array("I")
+        for _ in range(n_docs):
+            held = rng.sample(range(n_terms), rng.randint(0, 5))
+            terms.extend(held)
+            tfs.extend(rng.randint(1, 300) for _ in held)
+            counts.append(len(held))
+            lengths.append(sum(tfs[-len(held) :]) if held else 0)
+        for side in sides:
+            side.extend(remap, terms, tfs, counts, lengths, first, None)
+        first += n_docs
+    base = sides[0].invert(60, None)
+    base_arrays = {k: base[k] for k in ("ptr", "doc", "tf", "len")}
+    again = (Side(), Side(tmp_path, run=1))
+    for side in again:
+        side.extend(
+            np.arange(70, dtype=np.uint32),
+            array("I", [65, 3]),
+            array("H", [2, 1]),
+            array("I", [2]),
+            array("I", [3]),
+            first,
+            None,
+        )
+    merged = [s.invert(70, base_arrays) for s in again]
+    for result in [*(s.invert(60, None) for s in sides[1:])]:
+        for key in ("ptr", "doc", "tf", "len"):
+            np.testing.assert_array_equal(result[key], base[key])
+    for key in ("ptr", "doc", "tf", "len"):
+        np.testing.assert_array_equal(merged[1][key], merged[0][key])
+    assert not list(tmp_path.glob("spill-*"))  # the runs are removed once merged
+
+
+def test_threads_share_one_engine(tmp_path):
+    """A serving bot answers from several threads: each has its own scratch arrays."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    vocab, rng = random_corpus(corpus, 21, n_docs=1500)
+    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
+    index = load(tmp_path / "i")
+    sparse = SparseEngine(index.passages)
+    queries = [index.passages.ids(rng.sample(vocab, rng.randint(1, 6))) for _ in range(60)]
+    alone = [sparse.top(q, 10) for q in queries]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda q: sparse.top(q, 10), queries * 4))
+    for (docs, scores), (d2, s2) in zip(alone * 4, together, strict=True):
+        assert docs.tolist() == d2.tolist() and scores.tolist() == s2.tolist()

@@ -12,6 +12,8 @@ from tests.conftest import ROOT
 BUILD_SIDE = (
     "index.ingest",
     "index.storage.build",
+    "index.storage.analyse",
+    "index.storage.invert",
     "index.storage.freshness",
     "index.archive",
     "index.live",

@@ -14,7 +14,7 @@ import pytest
 
 from index.errors import CorpusError
 from index.retrieval.search import Searcher
-from index.storage import build, store
+from index.storage import analyse, build, store
 from index.storage.settings import IndexSettings
 from tests.conftest import ROOT, SEEDS
 
@@ -65,7 +65,7 @@ def hostile_corpus(tmp_path):
     with open(corpus / "big.jsonl", "w") as f:
         size = 0
         i = 0
-        while size < max(3 * 1024 * 1024, build.PARALLEL_BYTES + 1):
+        while size < max(3 * 1024 * 1024, analyse.PARALLEL_BYTES + 1):
             text = "\n\n".join(" ".join(rng.choices(words, k=80)) for _ in range(12))
             line = json.dumps({"id": f"big{i}", "text": text}) + "\n"
             f.write(line)

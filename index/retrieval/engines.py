@@ -5,7 +5,8 @@ in more than half the passages has its idf floored at epsilon x the mean idf):
 
 - `OkapiEngine` is rank-bm25 itself: the engine for small corpora and the reference.
 - `SparseEngine` reads the same formula off the index's inverted lists with numpy,
-  touching only the passages that contain a question's terms: the engine for archives.
+  computing each weight from the count and the passage's length, and skips the
+  passages that can't reach the top k (exact pruning): the engine for archives.
 
 Both return the best `k` passages with a positive score, best first, ties broken by
 passage order, so they can be compared result for result (`tests/test_engines.py`).
@@ -13,7 +14,9 @@ passage order, so they can be compared result for result (`tests/test_engines.py
 
 from __future__ import annotations
 
+import math
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -25,14 +28,21 @@ OKAPI_LIMIT = 20_000  # passages; above this "auto" picks the sparse engine
 
 
 class Postings(Protocol):
-    """What an engine needs from an index (see `index.storage.store.IndexData`)."""
+    """What an engine needs from an index (see `index.storage.store.Postings`)."""
 
     post_ptr: np.ndarray  # int64 [V+1]: term t's postings are [ptr[t], ptr[t+1])
     post_doc: np.ndarray  # int32 [nnz]: passage numbers, ascending within a term
-    post_tf: np.ndarray  # uint16 [nnz]: the term's count in that passage
-    post_w: np.ndarray | None  # float64 [nnz]: tf*(k1+1)/(tf+norm), or None to compute
     doc_len: np.ndarray  # int32 [N]: terms in each passage
+    max_w: np.ndarray | None  # float64 [V]: each term's highest weight (None: not known)
     vocab: Sequence[str]
+
+    def tfs(self, s: int, e: int) -> np.ndarray:
+        """The term counts of postings s..e."""
+        ...
+
+    def tf_at(self, positions: np.ndarray) -> np.ndarray:
+        """The term counts of the postings at these positions."""
+        ...
 
 
 class Engine(Protocol):
@@ -71,11 +81,10 @@ class OkapiEngine:
         n_docs = len(data.doc_len)
         self.vocab = list(data.vocab)
         docs: list[list[str]] = [[] for _ in range(n_docs)]
-        ptr, pdoc, ptf = data.post_ptr, data.post_doc, data.post_tf
+        ptr, pdoc = data.post_ptr, data.post_doc
         for t, term in enumerate(self.vocab):
-            for d, tf in zip(
-                pdoc[ptr[t] : ptr[t + 1]].tolist(), ptf[ptr[t] : ptr[t + 1]].tolist(), strict=True
-            ):
+            s, e = int(ptr[t]), int(ptr[t + 1])
+            for d, tf in zip(pdoc[s:e].tolist(), data.tfs(s, e).tolist(), strict=True):
                 docs[d].extend([term] * tf)
         self.bm25 = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON)
         self._lock = threading.Lock()
@@ -94,88 +103,189 @@ class OkapiEngine:
             )
 
 
+SLACK = 1e-9  # relative: summing in another order moves a score far less than this
+
+
 class SparseEngine:
-    """The same scores from the inverted lists: cost follows the postings, not the corpus."""
+    """The same scores from the inverted lists, pruned without changing a result (MaxScore).
+
+    The index keeps each term's highest weight, so each term has an upper bound on what
+    it adds. Fully scoring the passages where the strongest terms weigh most gives
+    `theta`, a lower bound on the k-th best score. The weakest terms,
+    whose bounds together stay below `theta`, can't bring a passage into the top k on
+    their own: only the other terms' passages are candidates, and a candidate whose partial
+    score plus those bounds stays below `theta` is dropped. The survivors are scored
+    exactly, term by term in the question's order, as `BM25Okapi.get_scores` adds them.
+    """
 
     name = "sparse"
 
     def __init__(self, data: Postings, idf: np.ndarray | None = None) -> None:
         self.data = data
         self.n_docs = len(data.doc_len)
-        df = np.diff(data.post_ptr)
-        self.idf = idf if idf is not None else okapi_idf(df, self.n_docs)
-        self.norm = length_norm(data.doc_len)
-        self.weights = data.post_w
+        self.df = np.diff(np.asarray(data.post_ptr))
+        self.idf = idf if idf is not None else okapi_idf(self.df, self.n_docs)
+        self.norm = length_norm(data.doc_len) if self.n_docs else np.zeros(0)
+        self.bound = self._bounds()
         self._local = threading.local()
 
-    def _weights(self, s: int, e: int, docs: np.ndarray) -> np.ndarray:
-        """tf*(k1+1)/(tf+norm) for postings s..e: read when the index stores it (computed
-        the same way at build time), else computed."""
-        if self.weights is not None:
-            return self.weights[s:e]
-        return tf_weight(self.data.post_tf[s:e], self.norm[docs])
+    def _bounds(self) -> np.ndarray:
+        """Per term, a weight before idf that none of its postings exceeds: the highest
+        one, which the index computed as `_postings` computes each (so it is exact)."""
+        if self.data.max_w is None:
+            return np.full(len(self.df), np.inf)
+        return np.asarray(self.data.max_w)
 
-    def _scratch(self) -> np.ndarray:
-        """A per-thread score accumulator, all zero between questions."""
-        acc = getattr(self._local, "acc", None)
-        if acc is None or len(acc) != self.n_docs:
-            acc = self._local.acc = np.zeros(self.n_docs, dtype=np.float64)
-        return acc
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Two per-thread arrays over the passages, all zero between questions."""
+        local = self._local
+        if getattr(local, "n", None) != self.n_docs:
+            local.acc = np.zeros(self.n_docs, dtype=np.float64)
+            local.one = np.zeros(self.n_docs, dtype=np.float64)
+            local.n = self.n_docs
+        return local.acc, local.one
+
+    def _postings(self, t: int, cache: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Term t's passages and what it adds to each (idf x weight), computed once."""
+        hit = cache.get(t)
+        if hit is None:
+            s, e = int(self.data.post_ptr[t]), int(self.data.post_ptr[t + 1])
+            docs = self.data.post_doc[s:e].astype(np.intp)  # what fancy indexing uses
+            hit = cache[t] = (docs, self.idf[t] * tf_weight(self.data.tfs(s, e), self.norm[docs]))
+        return hit
 
     def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
-        ptr, pdoc = self.data.post_ptr, self.data.post_doc
-        acc = self._scratch()
-        touched: list[np.ndarray] = []
+        empty = np.empty(0, np.int64), np.empty(0, np.float64)
+        mult = Counter(int(t) for t in term_ids)  # a repeated term adds as often as asked
+        # only terms with a positive idf can lift a passage; the rest still count in
+        # the exact scores
+        terms = [t for t in mult if self.df[t] > 0 and self.idf[t] > 0]
+        if k <= 0 or not terms:
+            return empty
+        ub = {t: mult[t] * float(self.idf[t] * self.bound[t]) for t in terms}
+        order = sorted(terms, key=lambda t: (ub[t], -self.df[t]))
+        cache: dict = {}
+        theta = self._seed_floor(term_ids, order, k, cache)
+        rest, split = 0.0, 0  # the weakest terms, whose bounds sum below theta
+        while split < len(order) and (rest + ub[order[split]]) * (1 + SLACK) < theta:
+            rest += ub[order[split]]
+            split += 1
+        essential, weak = order[split:], order[:split]
+        cand, partial, theta = self._candidates(term_ids, essential, mult, rest, theta, k, cache)
+        # look the survivors up in the weak terms, strongest first, dropping those that
+        # can no longer reach theta
+        while weak and len(cand) > 4 * k:
+            t = weak.pop()
+            partial += mult[t] * self._part(t, cand, cache)
+            rest = sum(ub[t] for t in weak)
+            keep = partial >= theta - SLACK * abs(theta) - rest * (1 + SLACK)
+            cand, partial = cand[keep], partial[keep]
+        if not len(cand):
+            return empty
+        return _best(cand.astype(np.int64), self._exact(term_ids, cand, cache), k)
+
+    def _seed_floor(self, term_ids: Sequence[int], order: list[int], k: int, cache) -> float:
+        """A lower bound on the k-th best score: the k-th best exact score among the
+        passages where the strongest terms add most (-inf when fewer than k of them
+        score). Terms are taken strongest first until there are enough seeds."""
+        m = 8 * k
+        picked: list[np.ndarray] = []
+        count = 0
+        for t in reversed(order):
+            docs, contrib = self._postings(t, cache)
+            picked.append(docs if len(docs) <= m else docs[np.argpartition(-contrib, m - 1)[:m]])
+            count += len(picked[-1])
+            if count >= m:
+                break
+        seeds = np.unique(np.concatenate(picked)) if len(picked) > 1 else picked[0]
+        return _kth(self._exact(term_ids, seeds, cache), k)
+
+    def _candidates(
+        self,
+        term_ids: Sequence[int],
+        essential: list[int],
+        mult: Counter,
+        rest: float,
+        theta: float,
+        k: int,
+        cache: dict,
+    ) -> tuple[np.ndarray, np.ndarray, float]:
+        """The passages of the essential terms whose partial score plus `rest` (the
+        other terms' bounds) can still reach theta, their partial scores, and theta
+        raised by scoring the best of them exactly."""
+        acc, _ = self._scratch()
+        touched = []
         try:
-            for t in term_ids:
-                s, e = int(ptr[t]), int(ptr[t + 1])
-                if s == e:
-                    continue
-                docs = pdoc[s:e]
-                # the same expression, in the same order, as BM25Okapi.get_scores
-                acc[docs] += self.idf[t] * self._weights(s, e, docs)
+            for t in essential:
+                docs, contrib = self._postings(t, cache)
+                acc[docs] += mult[t] * contrib if mult[t] > 1 else contrib
                 touched.append(docs)
-            if not touched:
-                return np.empty(0, np.int64), np.empty(0, np.float64)
-            # A lower bound on the k-th best score: the k-th best among the passages of
-            # the rarest term (real passages, fully scored). Only passages at or above
-            # it can be in the top k, and there are few of them.
-            rarest = min(touched, key=len)
-            floor = -np.inf
-            if len(rarest) >= k:
-                values = acc[rarest]
-                floor = np.partition(values, len(values) - k)[len(values) - k]
-            parts = [docs[acc[docs] >= floor] for docs in touched]
-            cand = np.concatenate(parts) if len(parts) > 1 else parts[0]
-            many = k * len(touched)  # entries that hold at least k distinct passages
-            if len(cand) > 4 * many:  # a weak floor: select the best entries instead
-                values = acc[cand]
-                best = np.unique(np.partition(values, len(values) - many)[-many:])
-                kth = best[max(0, len(best) - k)]  # <= the k-th best passage's score
-                cand = cand[values >= kth]
-            cand = np.unique(cand)
-            return _best(cand.astype(np.int64), acc[cand], k)
+            cut = theta - SLACK * abs(theta) - rest * (1 + SLACK)
+            picked, values = [], []
+            for docs in touched:  # each passage once: a taken one is marked NaN
+                got = acc[docs]
+                keep = got >= cut  # False for NaN, even when cut is -inf
+                picked.append(docs[keep])
+                values.append(got[keep])
+                acc[picked[-1]] = np.nan
+            cand = np.concatenate(picked) if len(picked) > 1 else picked[0]
+            partial = np.concatenate(values) if len(values) > 1 else values[0]
         finally:
             for docs in touched:
                 acc[docs] = 0.0
+        m = 2 * k
+        if len(cand) > 2 * m:  # raise the floor: score the best partial ones exactly
+            best = cand[np.argpartition(-partial, m - 1)[:m]]
+            theta = max(theta, _kth(self._exact(term_ids, best, cache), k))
+            cut = theta - SLACK * abs(theta) - rest * (1 + SLACK)
+            keep = partial >= cut
+            cand, partial = cand[keep], partial[keep]
+        return cand, partial, theta
 
-    def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
-        ptr, pdoc, ptf = self.data.post_ptr, self.data.post_doc, self.data.post_tf
-        docs = np.asarray(docs, dtype=np.int64)
+    def _exact(self, term_ids: Sequence[int], docs: np.ndarray, cache: dict) -> np.ndarray:
+        """rank-bm25's scores of `docs`: each term's part, added in the question's order."""
+        docs = np.asarray(docs)
+        parts = {t: self._part(t, docs, cache) for t in dict.fromkeys(int(t) for t in term_ids)}
         out = np.zeros(len(docs), dtype=np.float64)
         for t in term_ids:
-            s, e = int(ptr[t]), int(ptr[t + 1])
-            if s == e or len(docs) == 0:
-                continue
-            plist = pdoc[s:e]
-            pos = np.minimum(np.searchsorted(plist, docs), e - s - 1)
-            found = plist[pos] == docs
-            if self.weights is not None:
-                weight = np.where(found, self.weights[s + pos], 0.0)
-            else:
-                weight = tf_weight(np.where(found, ptf[s:e][pos], 0), self.norm[docs])
-            out += self.idf[t] * weight
+            if parts[int(t)] is not None:
+                out += parts[int(t)]
         return out
+
+    def _part(self, t: int, docs: np.ndarray, cache: dict) -> np.ndarray | None:
+        """What term t adds to each of `docs` (0 where it is absent), by looking the
+        passages up in its list or, when the list is short next to them, by spreading
+        the list over a scratch array."""
+        df = int(self.df[t])
+        if df == 0 or len(docs) == 0:
+            return None
+        lookup = len(docs) * (math.log2(df) + 4)
+        if df * (4 if t in cache else 14) <= lookup:  # measured: ns per posting vs look-up
+            plist, contrib = self._postings(t, cache)
+            _, one = self._scratch()
+            try:
+                one[plist] = contrib
+                return one[docs]
+            finally:
+                one[plist] = 0.0
+        s, e = int(self.data.post_ptr[t]), int(self.data.post_ptr[t + 1])
+        plist = self.data.post_doc[s:e]
+        pos = np.minimum(np.searchsorted(plist, docs.astype(plist.dtype, copy=False)), df - 1)
+        hit = np.flatnonzero(plist[pos] == docs)  # weigh only the passages that hold t
+        out = np.zeros(len(docs), dtype=np.float64)
+        out[hit] = self.idf[t] * tf_weight(self.data.tf_at(s + pos[hit]), self.norm[docs[hit]])
+        return out
+
+    def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
+        return self._exact(term_ids, np.asarray(docs, dtype=np.int64), {})
+
+
+def _kth(scores: np.ndarray, k: int) -> float:
+    """The k-th best positive score, or -inf when fewer than k are positive."""
+    scores = scores[scores > 0]
+    if len(scores) < k:
+        return -np.inf
+    return float(np.partition(scores, len(scores) - k)[len(scores) - k])
 
 
 def choose(name: str, data: Postings, idf: np.ndarray | None = None) -> Engine:

@@ -54,6 +54,11 @@ def validate(arrays: dict, n_terms: int, texts, articles, values: bool = True) -
             return f"{prefix}_ptr: postings lists don't fit the postings"
         if values and not _in_range(arrays[docs], 0, n_docs):
             return f"{docs}: document numbers out of range"
-    if len(arrays["post_w"]) != len(arrays["post_doc"]):
-        return "post_w: one weight per posting expected"
+        big_at, big_tf = arrays[f"{prefix}_big_at"], arrays[f"{prefix}_big_tf"]
+        if len(big_at) != len(big_tf) or not _in_range(big_at, 0, nnz):
+            return f"{prefix}_big_at: the large counts don't fit the postings"
+        if values and not bool(np.all(big_at[1:] > big_at[:-1])):
+            return f"{prefix}_big_at: the large counts are out of order"
+        if len(arrays[f"{prefix}_max_w"]) != n_terms:
+            return f"{prefix}_max_w: {len(arrays[f'{prefix}_max_w'])} entries for {n_terms} terms"
     return None

@@ -10,16 +10,24 @@
         vocab_order.npy  int32 [V]    term ids in alphabetical order (prefix look-ups)
         post_ptr.npy     int64 [V+1]  \
         post_doc.npy     int32 [nnz]   } inverted lists (term -> passages, counts)
-        post_tf.npy      uint16 [nnz] /
-        post_w.npy       float64 [nnz] each posting's BM25 weight before idf (sparse engine)
+        post_tf.npy      uint8 [nnz]  /  (a count of 255 or more reads 255 here ...
+        post_big_at.npy  int64 [m]       ... and its true count is in post_big_tf
+        post_big_tf.npy  uint16 [m]      at the same rank of post_big_at)
+        post_max_w.npy   float64 [V]  per term: its highest BM25 weight before idf, at
+                                      this generation's average length (pruning)
         idf.npy          float64 [V]  rank-bm25's idf, floored as it floors it
         doc_len.npy      int32 [N]    terms per passage
         ctx_*.npy        the same over each article's title and lead (same term ids)
+
+No posting's BM25 weight is stored: the engines compute it from the count and the
+passage length at query time, so an `add` (which moves the average length) rewrites
+only the per-term maxima.
         passage_article.npy int32 [N], passage_number.npy int32 [N]
         passage_flags.npy uint8 [N]   what a passage holds: date, number, person, quote
         aliases.json     acronyms the corpus spells out: [acronym, phrase, articles]
         text_ptr.npy     int64 [N+1]  byte offsets of each passage in the texts segments
-        texts-NNNN.bin   the passages' published text, UTF-8, in segments
+        texts-NNNN.bin   the passages' published text, UTF-8, each zlib-compressed on
+                         its own (about 1.5x smaller), in segments
         article_ptr.npy  int64 [A+1]  byte offsets of each article in the articles segments
         articles-NNNN.jsonl  one JSON object of metadata per article, in segments
         article_ids.json the articles' ids, in order
@@ -35,7 +43,6 @@ replaced (write, fsync, rename), so a crash at any moment leaves the previous in
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import json
 import os
@@ -44,7 +51,6 @@ import shutil
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,21 +59,18 @@ import numpy as np
 from index.errors import IndexMissing, IndexStoreError, NewsbotError
 from index.models import Article, Passage
 from index.storage import files
+from index.storage.arrays import Postings, Segments, SortedTerms, unpack_text
 from index.storage.integrity import validate
 
 FORMAT = "newsbot-index"
-VERSION = 3
+VERSION = 4  # 4: uint8 counts with an overflow list, no stored weights, compressed texts
 CURRENT = "CURRENT"
+POSTINGS = ("ptr", "doc", "tf", "big_at", "big_tf", "max_w")  # per side
 ARRAYS = (
-    "post_ptr",
-    "post_doc",
-    "post_tf",
-    "post_w",
+    *(f"post_{name}" for name in POSTINGS),
     "idf",
     "doc_len",
-    "ctx_ptr",
-    "ctx_doc",
-    "ctx_tf",
+    *(f"ctx_{name}" for name in POSTINGS),
     "ctx_idf",
     "ctx_len",
     "passage_article",
@@ -78,40 +81,6 @@ ARRAYS = (
     "vocab_order",
 )
 FULL_CHECK_BYTES = 256 * 1024 * 1024  # verify every CRC at load below this size
-
-
-@dataclass
-class Postings:
-    """An inverted index over some documents (passages, or article contexts)."""
-
-    vocab: list[str]
-    post_ptr: np.ndarray
-    post_doc: np.ndarray
-    post_tf: np.ndarray
-    doc_len: np.ndarray
-    idf: np.ndarray
-    term_id: dict[str, int] = field(default_factory=dict)
-    post_w: np.ndarray | None = None  # precomputed weights (passages only)
-
-    def __post_init__(self) -> None:
-        if not self.term_id:
-            self.term_id = {term: i for i, term in enumerate(self.vocab)}
-
-    def ids(self, terms: list[str]) -> list[int]:
-        return [i for t in terms if (i := self.term_id.get(t)) is not None]
-
-    def df(self, term: int) -> int:
-        """How many documents hold `term` (its document frequency)."""
-        return int(self.post_ptr[term + 1] - self.post_ptr[term])
-
-    def contains(self, term: int, docs: np.ndarray) -> np.ndarray:
-        """Which of `docs` contain `term` (the postings are sorted by passage)."""
-        s, e = int(self.post_ptr[term]), int(self.post_ptr[term + 1])
-        plist = self.post_doc[s:e]
-        if len(plist) == 0:
-            return np.zeros(len(docs), dtype=np.bool_)
-        pos = np.minimum(np.searchsorted(plist, docs), len(plist) - 1)
-        return plist[pos] == docs
 
 
 class Index:
@@ -131,25 +100,9 @@ class Index:
         self.meta = meta
         self.aliases = aliases
         self.arrays = arrays
-        self.passages = Postings(
-            vocab,
-            arrays["post_ptr"],
-            arrays["post_doc"],
-            arrays["post_tf"],
-            arrays["doc_len"],
-            arrays["idf"],
-            post_w=arrays["post_w"],
-        )
+        self.passages = _postings(vocab, arrays, "post", "doc_len", "idf")
         # each article's title and lead, over the same vocabulary
-        self.contexts = Postings(
-            vocab,
-            arrays["ctx_ptr"],
-            arrays["ctx_doc"],
-            arrays["ctx_tf"],
-            arrays["ctx_len"],
-            arrays["ctx_idf"],
-            self.passages.term_id,
-        )
+        self.contexts = _postings(vocab, arrays, "ctx", "ctx_len", "ctx_idf", self.passages.term_id)
         self.passage_article = arrays["passage_article"]
         self.passage_number = arrays["passage_number"]
         self.passage_flags = arrays["passage_flags"]
@@ -169,7 +122,7 @@ class Index:
         return len(self.article_ptr) - 1
 
     def text(self, i: int) -> str:
-        return self._texts.read(int(self.text_ptr[i]), int(self.text_ptr[i + 1])).decode("utf-8")
+        return unpack_text(self._texts.read(int(self.text_ptr[i]), int(self.text_ptr[i + 1])))
 
     def passage(self, i: int) -> Passage:
         article = self.article(int(self.passage_article[i]))
@@ -198,32 +151,26 @@ class Index:
             yield self.article(j)
 
 
-class Segments:
-    """Byte strings stored across segment files, addressed by global offsets."""
-
-    def __init__(self, paths: list[Path]) -> None:
-        self.maps = [_bytes_map(p) for p in paths]
-        self.starts = [0]
-        for m in self.maps:
-            self.starts.append(self.starts[-1] + len(m))
-
-    def read(self, start: int, end: int) -> bytes:
-        seg = bisect.bisect_right(self.starts, start) - 1
-        offset = self.starts[seg]
-        return bytes(self.maps[seg][start - offset : end - offset])
-
-
-class SortedTerms:
-    """The vocabulary in alphabetical order, as a sequence `bisect` can search."""
-
-    def __init__(self, vocab: list[str], order: np.ndarray) -> None:
-        self.vocab, self.order = vocab, order
-
-    def __len__(self) -> int:
-        return len(self.order)
-
-    def __getitem__(self, i: int) -> str:
-        return self.vocab[int(self.order[i])]
+def _postings(
+    vocab: list[str],
+    arrays: dict[str, np.ndarray],
+    side: str,
+    lengths: str,
+    idf: str,
+    term_id: dict[str, int] | None = None,
+) -> Postings:
+    return Postings(
+        vocab,
+        arrays[f"{side}_ptr"],
+        arrays[f"{side}_doc"],
+        arrays[f"{side}_tf"],
+        arrays[lengths],
+        arrays[idf],
+        term_id or {},
+        big_at=arrays[f"{side}_big_at"],
+        big_tf=arrays[f"{side}_big_tf"],
+        max_w=arrays[f"{side}_max_w"],
+    )
 
 
 # ------------------------------------------------------------------ reading
@@ -303,7 +250,8 @@ def load(index_dir: Path, verify: str = "auto") -> Index:
     try:
         with files.named_errors(gen, writing=False):
             arrays = {
-                name: np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                # plain views of the maps: slicing an np.memmap costs a Python call each time
+                name: np.asarray(np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False))
                 for name in ARRAYS
             }
             vocab = json.loads((gen / "vocab.json").read_bytes())
@@ -330,12 +278,6 @@ def verify_all(index: Index) -> list[str]:
         problem = validate(index.arrays, len(index.passages.vocab), index._texts, index._articles)
         bad += [problem] if problem else []
     return bad
-
-
-def _bytes_map(path: Path) -> np.ndarray:
-    if path.stat().st_size == 0:
-        return np.zeros(0, dtype=np.uint8)
-    return np.memmap(path, dtype=np.uint8, mode="r")
 
 
 def _crc32(path: Path) -> int:
