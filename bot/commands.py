@@ -74,10 +74,10 @@ def cmd_factcheck(args: argparse.Namespace) -> int:
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    from index.storage import build, store
+    from index.storage import build, writer
 
     settings = _settings(args)
-    with store.locked(settings.index.index_dir):
+    with writer.locked(settings.index.index_dir):
         report = build.build(settings.index, progress())
     warn_problems(report.problems)
     print(_summary(report, settings))

@@ -31,7 +31,7 @@ from urllib.parse import urlparse
 from index.ingest.fetch import FetchError, Limits, collect
 from index.models import Answer, Article, ArticleText, Problem
 from index.retrieval.search import Searcher
-from index.storage import build, store
+from index.storage import build, store, writer
 from index.storage.freshness import check
 from index.storage.settings import IndexSettings
 
@@ -185,7 +185,7 @@ class LiveSearcher:
     def _rebuild(self, reason: str, added=None) -> bool:
         log.info("index update started: %s; answering from the previous index meanwhile", reason)
         try:
-            with store.locked(self.settings.index_dir):
+            with writer.locked(self.settings.index_dir):
                 if added:
                     base = store.load(self.settings.index_dir)
                     report = build.add(self.settings, base, added, _log_progress())
@@ -251,7 +251,7 @@ def add_urls(
             new.setdefault(article.id, article)
     if not new:
         return None, problems
-    with store.locked(settings.index_dir):
+    with writer.locked(settings.index_dir):
         base = store.load(settings.index_dir)
         held = set(base.article_ids())  # another process may have added some meanwhile
         fresh = [a for a in new.values() if a.id not in held]

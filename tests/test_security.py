@@ -165,12 +165,18 @@ def linked_corpus(tmp_path):
     (corpus / "loop").symlink_to(corpus, target_is_directory=True)
     (corpus / "alias.txt").symlink_to(corpus / "good.txt")
     (corpus / "nul.txt").write_bytes(b"The aquarium\x00 reopened with a new octopus tank.\n")
-    deep = str(corpus)
+    deep, chain = str(corpus), []
     for _ in range(1500):  # (os.makedirs recurses, and fails at this depth)
         deep = os.path.join(deep, "d")
         os.mkdir(deep)
+        chain.append(deep)
     Path(deep, "deep.txt").write_text("The lighthouse keeper retired after forty years.\n")
-    return corpus
+    yield corpus
+    # taken down from the bottom: shutil.rmtree recurses, and pytest's clean-up of old
+    # temporary folders would hit Python's recursion limit on this tree (and fail the run)
+    os.unlink(os.path.join(deep, "deep.txt"))
+    for folder in reversed(chain):
+        os.rmdir(folder)
 
 
 def test_links_out_of_the_corpus_are_skipped_and_named(linked_corpus, tmp_path):

@@ -87,7 +87,7 @@ def test_a_memory_mapped_array_on_a_full_disk_is_an_error_not_a_bus_error(small_
     script = (
         "import sys, numpy as np\n"
         "from pathlib import Path\n"
-        "from index.storage.store import GenerationWriter\n"
+        "from index.storage.writer import GenerationWriter\n"
         "w = GenerationWriter(Path(sys.argv[1]))\n"
         "a = w.open_array('post_w', np.float64, 5_000_000)  # 40 MB on a 20 MB disk\n"
         "a[:] = 1.0\n"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.models import Problem
-from index.storage import build, store
+from index.storage import build, store, writer
 from index.storage.settings import IndexSettings
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
@@ -32,7 +32,7 @@ def add_files(
     """Index the article files under `paths` that the index doesn't hold yet, on top of it."""
     problems: list[Problem] = []
     files = build.sources(settings, map(Path, paths), problems)
-    with store.locked(settings.index_dir):
+    with writer.locked(settings.index_dir):
         base = store.load(settings.index_dir)
         known = base.meta["files"]
         new = [f for f in files if f.rel not in known]

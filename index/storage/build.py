@@ -25,7 +25,8 @@ from index.storage.analyse import analysed
 from index.storage.files import access_error
 from index.storage.invert import Builder
 from index.storage.settings import IndexSettings
-from index.storage.store import GenerationWriter, Index
+from index.storage.store import Index
+from index.storage.writer import GenerationWriter
 from index.text.analysis import Analyzer
 
 

@@ -17,7 +17,8 @@ from index.ingest.corpus import ARTICLE_SUFFIXES, SourceFile, find_files, scan
 from index.models import Problem
 from index.storage import build as builder
 from index.storage.settings import IndexSettings
-from index.storage.store import Index, load, locked
+from index.storage.store import Index, load
+from index.storage.writer import locked
 
 Notify = Callable[[str], None]
 

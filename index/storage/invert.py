@@ -22,7 +22,8 @@ from index.bm25 import length_norm, okapi_idf, tf_weight
 from index.models import Problem
 from index.storage.analyse import Chunk
 from index.storage.arrays import TF_BIG
-from index.storage.store import GenerationWriter, Index, Postings
+from index.storage.store import Index, Postings
+from index.storage.writer import GenerationWriter
 
 RUN_POSTINGS = 1 << 26  # buffered postings per side before a sorted run goes to disk
 
