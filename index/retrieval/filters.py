@@ -207,9 +207,7 @@ def top_within(
     allowed passage holding a term is scored, so the top k is exact."""
     if allowed is None:
         return engine.top(term_ids, k)
-    ptr, pdoc = postings.post_ptr, postings.post_doc
-    parts = [pdoc[int(ptr[t]) : int(ptr[t + 1])] for t in term_ids]
-    docs = np.unique(np.concatenate(parts)).astype(np.int64) if parts else np.zeros(0, np.int64)
+    docs = postings.holding(term_ids)
     docs = docs[allowed[docs]]
     if len(docs) == 0:
         return docs, np.zeros(0)
