@@ -24,7 +24,7 @@ from index.ingest import formats
 from index.ingest.formats.xmlsafe import BadXML, UnsafeXML, local, parse
 from index.models import ArticleText, Problem
 
-USER_AGENT = "newsbot/0.1 (archive indexer; +https://github.com/)"
+USER_AGENT = "newsbot/0.1 (newsroom archive indexer)"
 READ_BUDGET = 6  # a whole response may take this many timeouts
 MAX_SITEMAPS = 20  # nested sitemaps followed from one sitemap index
 
