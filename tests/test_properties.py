@@ -11,7 +11,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.slack.blocks import answer_message, echo, factcheck_message, text_message
+from bot.slack.blocks import answer_message, echo, text_message
+from bot.slack.factcheck_blocks import factcheck_message
 from bot.slack.mrkdwn import clean_incoming, escape
 from index.factcheck.check import factcheck
 from index.models import Answer, Article, Hit, Passage

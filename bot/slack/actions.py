@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from bot.slack import blocks, frozen
+from bot.slack import blocks, factcheck_blocks, frozen
 from bot.slack.answering import TOP, Newsbot, log, newsbot
 from bot.slack.feedback import Asked
 from index.models import Answer, Draft, FactCheck
@@ -48,7 +48,7 @@ def on_share(ack: Callable, action: dict, body: dict, context: dict) -> None:
         who = f"<@{user}>" if user.isalnum() else "Someone"
         if isinstance(shown, FactCheck | Draft):
             heading = f"{who} fact-checked {blocks.echo(found.text)}"
-            message = blocks.factcheck_message(shown, qid, heading=heading)
+            message = factcheck_blocks.factcheck_message(shown, qid, heading=heading)
         else:
             heading = f"{who} asked {blocks.echo(found.text)}"
             message = blocks.answer_message(shown, qid, heading=heading)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from bot.citation import citation_parts, label
 from bot.slack.emphasis import weighty
 from bot.slack.mrkdwn import escape, link
-from index.models import Answer, Article, Draft, FactCheck, Hit
+from index.models import Answer, Article, Hit
 from index.text.analysis import sentences as split_sentences
 
 MAX_BLOCKS = 50
@@ -256,20 +256,6 @@ def fallback(hits: Sequence[Hit]) -> str:
             MAX_TEXT,
         )
     )
-
-
-def factcheck_message(
-    fact: FactCheck | Draft,
-    question_id: int,
-    *,
-    shareable: bool = False,
-    heading: str | None = None,
-) -> dict:
-    """A fact-check as a message (`bot.slack.factcheck_blocks`, which builds on this
-    module's pieces)."""
-    from bot.slack.factcheck_blocks import factcheck_message as render
-
-    return render(fact, question_id, shareable=shareable, heading=heading)
 
 
 def text_message(text: str, context: str | None = None) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.slack import admin, blocks
+from bot.slack import admin, blocks, factcheck_blocks
 from bot.slack.answering import HELP, TOP, Newsbot, is_greeting, newsbot, slow_down
 from bot.slack.mrkdwn import clean_incoming
 from index.factcheck.draft import check_draft
@@ -82,7 +82,7 @@ def render_factcheck(bot: Newsbot, claim: str, qid: int) -> dict:
     draft = check_draft(bot.searcher, claim, top=TOP)
     bot.state.outcome(qid, not any(c.passages for c in draft.claims))
     bot.keep_preview(qid, draft)
-    return blocks.factcheck_message(
+    return factcheck_blocks.factcheck_message(
         draft,
         qid,
         shareable=True,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.slack import blocks
+from bot.slack import blocks, factcheck_blocks
 from bot.slack.answering import TOP, newsbot
 from bot.slack.mrkdwn import clean_incoming
 from index.factcheck.draft import check_draft
@@ -38,7 +38,7 @@ def on_factcheck_message(ack: Callable, body: dict, context: dict) -> None:
         bot.keep_preview(qid, draft)
         bot.private(
             body,
-            blocks.factcheck_message(
+            factcheck_blocks.factcheck_message(
                 draft, qid, shareable=True, heading=f"Fact-check of {whose} · only you can see this"
             ),
         )
