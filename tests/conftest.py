@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,21 @@ from index.storage.settings import IndexSettings
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def run_cli(
+    *args: str, env: dict | None = None, prefix: tuple = (), timeout: float = 120, **kwargs
+) -> subprocess.CompletedProcess:
+    """`newsbot ARGS` in a fresh process on this checkout, as a user runs it (`env` adds to
+    the environment; `prefix` runs it under another command, such as setpriv)."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=timeout,
+        **kwargs,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,27 +1,16 @@
 """The `newsbot` command as a user runs it: a real process, real output."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from index.storage import build, store
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import SEEDS, run_cli
 
 
 def newsbot(*args, stdin=None, env=None, check=True):
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=120,
-    )
+    result = run_cli(*args, env=env, input=stdin)
     if check:
         assert result.returncode == 0, result.stderr
     return result

@@ -9,7 +9,7 @@ import pytest
 
 from index.factcheck.check import check_figures, factcheck
 from index.factcheck.figures import extract
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, run_cli
 
 
 def checks(fact, rank=None):
@@ -281,15 +281,7 @@ def test_a_long_draft_is_bounded(seed_searcher):
 
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "factcheck", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        input=stdin,
-    )
+    return run_cli("factcheck", *args, env={"NO_COLOR": "1"}, input=stdin)
 
 
 def test_cli_verdict_comes_first():

@@ -1,17 +1,14 @@
 """Changes without downtime: the serving bot re-indexes a changed corpus in the
 background and swaps the new index in; questions asked meanwhile never fail."""
 
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 
 from index.archive import open_searcher
 from index.live import LiveSearcher
 from index.storage.settings import IndexSettings
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import SEEDS, run_cli
 from tests.slack_fixtures import HttpBot, serving
 from tests.slack_standin import command
 
@@ -95,13 +92,7 @@ def test_refresh_failure_keeps_the_old_index(tmp_path, caplog):
 
 
 def newsbot(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-    )
+    return run_cli(*args)
 
 
 def test_serving_bot_picks_up_an_index_another_process_wrote(tmp_path):

@@ -2,9 +2,6 @@
 and each re-ranking feature shown at work."""
 
 import json
-import os
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
@@ -15,7 +12,7 @@ from index.retrieval.search import Searcher, Tuning
 from index.storage.settings import IndexSettings
 from index.text.aliases import learn
 from index.text.features import DATE, NUMBER, PERSON, QUOTE, question_kind
-from tests.conftest import DATA, ROOT, SEEDS
+from tests.conftest import DATA, SEEDS, run_cli
 
 # the Rhine figures this code reaches, of 290 answerable questions (README "Answer
 # quality"); the gate holds them. Issue 10's targets are refused <= 2, high >= 85%,
@@ -55,14 +52,7 @@ def test_no_regression_on_the_whole_dev_set(seed_searcher, questions):
 
 
 def test_eval_command_prints_numbers_and_failures():
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "eval", str(DATA / "dev_questions.jsonl"), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    result = run_cli("eval", str(DATA / "dev_questions.jsonl"), "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert {
@@ -75,27 +65,14 @@ def test_eval_command_prints_numbers_and_failures():
         "failures",
     } <= set(report)
     assert all({"id", "question", "problem", "first"} <= set(f) for f in report["failures"])
-    text = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "eval", str(DATA / "dev_questions.jsonl")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    ).stdout
+    text = run_cli("eval", str(DATA / "dev_questions.jsonl")).stdout
     assert text.startswith("questions:    45 (37 answerable, 6 no-answer)\nhit@1:")
 
 
 def test_bad_question_file_is_one_clear_line(tmp_path):
     bad = tmp_path / "q.jsonl"
     bad.write_text('{"question": "ok"}\n{oops\n')
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "eval", str(bad)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    result = run_cli("eval", str(bad), timeout=60)
     assert result.returncode == 1
     assert result.stderr.strip() == f"newsbot: {bad}:2: not valid JSON."
 
@@ -187,15 +164,7 @@ def test_paragraph_inherits_its_articles_subject(seed_searcher):
 
 
 def newsbot(*args, **kwargs):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        **kwargs,
-    )
+    return run_cli(*args, **kwargs)
 
 
 def test_a_weak_answer_says_so_in_json_and_in_the_terminal():

@@ -10,7 +10,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from bot.slack import mrkdwn
 from index.factcheck import check, figures
 from index.ingest import corpus, html, paragraphs
 from index.text import aliases, analysis, attribution, features
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import SEEDS, run_cli
 
 N = 50_000
 # runs of what a backtracking pattern stumbles on, and mixtures of them
@@ -138,15 +137,7 @@ def test_sentences_still_split_news_text():
 
 
 def _cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSBOT_WORKERS": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        **kwargs,
-    )
+    return run_cli(*args, env={"NEWSBOT_WORKERS": "1"}, timeout=300, **kwargs)
 
 
 @pytest.fixture
