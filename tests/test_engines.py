@@ -255,3 +255,39 @@ def test_threads_share_one_engine(tmp_path):
         together = list(pool.map(lambda q: sparse.top(q, 10), queries * 4))
     for (docs, scores), (d2, s2) in zip(alone * 4, together, strict=True):
         assert docs.tolist() == d2.tolist() and scores.tolist() == s2.tolist()
+
+
+def test_a_term_in_most_passages_is_left_to_look_ups_and_stays_exact(tmp_path):
+    # "say" is in 60% of the passages (its idf floored above the common words'), so
+    # the weakest-first split would add up all its postings; the engine leaves it out
+    # of the candidates' terms instead, and must still find exactly rank-bm25's top k
+    rng = random.Random(11)
+    words = [f"w{i}" for i in range(300)]
+    texts = []
+    for _ in range(1500):
+        text = rng.choices(words, [1 / (j + 1) for j in range(300)], k=rng.randint(4, 40))
+        if rng.random() < 0.6:
+            text += ["say"] * rng.choice((1, 1, 1, 2, 3))
+        texts.append(" ".join(text))
+    index = build_from(tmp_path, texts)
+    sparse = SparseEngine(index.passages)
+    t = index.passages.ids
+    for query in (["say", "w250", "w3"], ["w290", "say", "w40", "w1", "w120"], ["say", "w0"]):
+        for k in (1, 10, 50):
+            identical(sparse, index, t(query), k)
+    many = t([f"w{i}" for i in range(0, 300, 20)] + ["say"])  # more terms than EXHAUSTIVE
+    assert len(many) > 12
+    for k in (1, 10, 50):
+        identical(sparse, index, many, k)
+
+
+def test_the_weak_terms_leave_the_fewest_postings_to_add_up():
+    from index.retrieval.engines import _weak_terms
+
+    order = [0, 1, 2, 3]  # by bound, weakest first
+    ub = {0: 3.8, 1: 5.6, 2: 6.9, 3: 7.3}
+    df = np.array([1_270_000, 500_000, 177_000, 6_200_000])
+    # weakest first would take 0, 1, 2 (16.3 < 17) and add up the 6.2M postings of 3
+    assert _weak_terms(order, ub, df, 17.0) == [0, 1, 3]
+    assert _weak_terms(order, ub, df, 3.0) == []  # nothing fits below theta
+    assert _weak_terms(order, ub, df, -np.inf) == []

@@ -166,11 +166,9 @@ class SparseEngine:
         order = sorted(terms, key=lambda t: (ub[t], -self.df[t]))
         cache: dict = {}
         theta = self._seed_floor(term_ids, order, k, cache)
-        rest, split = 0.0, 0  # the weakest terms, whose bounds sum below theta
-        while split < len(order) and (rest + ub[order[split]]) * (1 + SLACK) < theta:
-            rest += ub[order[split]]
-            split += 1
-        essential, weak = order[split:], order[:split]
+        weak = _weak_terms(order, ub, self.df, theta)
+        essential = [t for t in order if t not in weak]
+        rest = sum(ub[t] for t in weak)
         cand, partial, theta = self._candidates(term_ids, essential, mult, rest, theta, k, cache)
         # look the survivors up in the weak terms, strongest first, dropping those that
         # can no longer reach theta
@@ -278,6 +276,41 @@ class SparseEngine:
 
     def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
         return self._exact(term_ids, np.asarray(docs, dtype=np.int64), {})
+
+
+EXHAUSTIVE = 12  # terms: up to this many, every way of choosing the weak ones is tried
+_SUBSETS: dict[int, np.ndarray] = {}
+
+
+def _weak_terms(order: list[int], ub: dict, df: np.ndarray, theta: float) -> list[int]:
+    """The terms no passage can reach `theta` on alone (their bounds sum below it),
+    chosen to leave the fewest postings to the others, weakest first.
+
+    Any such set keeps the result exact: a passage reaching theta holds some other
+    term, so it is among the others' passages. Taking the weakest terms (MaxScore's
+    usual choice) can leave a term in most passages ("say", the stem of every "said")
+    among them, and every one of its postings would be added up; leaving it out instead
+    and looking the candidates up in its list costs a fraction of that."""
+    n = len(order)
+    if n == 0 or not np.isfinite(theta):
+        return []
+    bounds = np.array([ub[t] for t in order])
+    sizes = np.array([float(df[t]) for t in order])
+    if n <= EXHAUSTIVE:
+        subsets = _SUBSETS.get(n)
+        if subsets is None:
+            subsets = _SUBSETS[n] = ((np.arange(1 << n)[:, None] >> np.arange(n)) & 1).astype(
+                np.float64
+            )
+        fits = (subsets @ bounds) * (1 + SLACK) < theta
+        best = subsets[int(np.argmax(np.where(fits, subsets @ sizes, -1.0)))]
+        return [t for t, chosen in zip(order, best, strict=True) if chosen]
+    weak, rest = [], 0.0  # many terms (a long claim): the largest lists that still fit
+    for i in np.argsort(-sizes, kind="stable").tolist():
+        if (rest + bounds[i]) * (1 + SLACK) < theta:
+            weak.append(order[i])
+            rest += bounds[i]
+    return sorted(weak, key=order.index)
 
 
 def _kth(scores: np.ndarray, k: int) -> float:
