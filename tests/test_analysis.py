@@ -109,3 +109,23 @@ def test_accents_fold_in_latin_words_only():
     assert analyzer.terms("Café naïve façade") == analyzer.terms("cafe naive facade")
     assert analyzer.terms("日本語の記事") == ["日本語の記事"]  # no marks stripped from kana
     assert analyzer.terms("がっこう") == ["がっこう"]
+
+
+def test_term_sequence_and_spans_agree_with_tokens():
+    """Proximity reads `term_sequence` and highlighting `spans`: both are `tokens`
+    without the Token objects, so they must say what `tokens` says, cold or warm."""
+    from tests.conftest import SEEDS
+
+    texts = [p.read_text() for p in sorted(SEEDS.iterdir())] + [
+        "K–5 and 6-8th, Pre-K, Feb. 22, MARCH 1st, 3/1/2021, 25,000 (2.5%) 75 Percent",
+        "“Quoted,” said O’Hare’s CEO — COVID-19 N95 I-57 Café, naïve 日本語",
+    ]
+    for text in texts:
+        for analyzer in (Analyzer(), Analyzer()):  # a cold cache, then a warm one
+            tokens = analyzer.tokens(text)
+            assert analyzer.term_sequence(text) == [t.terms for t in tokens]
+            wanted = {term for t in tokens[::7] for term in t.terms}
+            assert analyzer.spans(text, wanted) == [
+                (t.start, t.end) for t in tokens if wanted.intersection(t.terms)
+            ]
+            assert analyzer.term_sequence(text) == [t.terms for t in tokens]

@@ -1,6 +1,6 @@
 """Term proximity: question words close together, and in the question's order.
 
-The index keeps no positions, so the best candidates are tokenised again (20 a
+The index keeps no positions, so the best candidates are tokenised again (10 a
 question, ranking.PROXIMITY_DEPTH) and each is scored twice:
 
 - its best window: the most idf weight of distinct question terms within WINDOW
@@ -82,8 +82,8 @@ def proximity_scores(
     for i, text in enumerate(texts):
         hits = [
             (pos, term)
-            for pos, tok in enumerate(analyzer.tokens(text))
-            for term in tok.terms
+            for pos, terms in enumerate(analyzer.term_sequence(text))
+            for term in terms
             if term in weights
         ]
         windows[i] = best_window(hits, weights)

@@ -42,7 +42,7 @@ TIE = 0.01  # relative score difference under which the newer article comes firs
 # ordered pairs on it changed nothing on either set (alone it helped Rhine: README)
 PROXIMITY_WEIGHT = 0.0
 ORDER_WEIGHT = 0.2  # the idf weight of question term pairs found in order, added
-PROXIMITY_DEPTH = 20  # candidates (best so far) that proximity and order look at
+PROXIMITY_DEPTH = 10  # candidates (best so far) that proximity and order look at
 
 
 @dataclass(frozen=True)

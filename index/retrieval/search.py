@@ -153,11 +153,7 @@ class Searcher:
 
     def _hit(self, rank: int, doc: int, score: float, wanted: set[str]) -> Hit:
         passage = self.index.passage(doc)
-        highlights = tuple(
-            (tok.start, tok.end)
-            for tok in self.analyzer.tokens(passage.text)
-            if wanted.intersection(tok.terms)
-        )
+        highlights = tuple(self.analyzer.spans(passage.text, wanted))
         article = self.index.article(int(self.index.passage_article[doc]))
         return Hit(rank, round(score, 6), passage, article, highlights)
 

@@ -214,13 +214,21 @@ class Analyzer:
         for token in _FAST_TOKENS(normal):
             terms = cache.get(token)
             if terms is None:
-                terms = self._token_terms(token)
-                if len(cache) > 1_000_000:  # a bound for adversarial input; Zipf keeps it small
-                    cache.clear()
-                cache[token] = terms
+                terms = self._remember(token)
             out.extend(terms)
         if self.grade_phrases and "grade" in normal:  # every spelled-out range says grade(s)
             out.extend(grade_ranges(normal))
+        return out
+
+    def term_sequence(self, text: str) -> list[tuple[str, ...]]:
+        """Each token's terms, in order (a stopword's are empty): what `terms` indexes,
+        position by position, for proximity. No offsets, so no match objects: on a
+        warm cache this costs the tokenizer's C loop and one dict look-up a token."""
+        tokens = _FAST_TOKENS(normalize(text).lower())
+        get = self._cache.get
+        out = [get(token) for token in tokens]
+        if None in out:
+            out = [self._remember(t) if s is None else s for t, s in zip(tokens, out, strict=True)]
         return out
 
     def tokens(self, text: str) -> list[Token]:
@@ -233,9 +241,30 @@ class Analyzer:
             token = m.group().lower()
             terms = cache.get(token)
             if terms is None:
-                terms = cache[token] = self._token_terms(token)
+                terms = self._remember(token)
             result.append(Token(start, end, terms))
         return result
+
+    def spans(self, text: str, wanted: set[str] | frozenset[str]) -> list[tuple[int, int]]:
+        """The (start, end) offsets of the tokens holding one of the `wanted` terms: the
+        same as filtering `tokens`, without building a Token for every word."""
+        get = self._cache.get
+        out = []
+        for m in _FAST_SPANS(normalize(text)):
+            token = m.group().lower()
+            terms = get(token)
+            if terms is None:
+                terms = self._remember(token)
+            if terms and not wanted.isdisjoint(terms):
+                out.append(m.span())
+        return out
+
+    def _remember(self, token: str) -> tuple[str, ...]:
+        terms = self._token_terms(token)
+        if len(self._cache) > 1_000_000:  # a bound for adversarial input; Zipf keeps it small
+            self._cache.clear()
+        self._cache[token] = terms
+        return terms
 
     def _token_terms(self, token: str) -> tuple[str, ...]:
         t = token.casefold()
