@@ -231,6 +231,14 @@ def test_inverting_in_runs_on_disk_gives_the_same_lists(tmp_path):
             None,
         )
     merged = [s.invert(70, base_arrays) for s in again]
+    in_memory = merged[0]  # new postings and where they go, inserted by the caller
+    assert set(in_memory) == {"ptr", "at", "new_terms", "new_doc", "new_tf", "len"}
+    merged[0] = {
+        "ptr": in_memory["ptr"],
+        "doc": np.insert(base["doc"], in_memory["at"], in_memory["new_doc"]),
+        "tf": np.insert(base["tf"], in_memory["at"], in_memory["new_tf"]),
+        "len": in_memory["len"],
+    }
     for result in [*(s.invert(60, None) for s in sides[1:])]:
         for key in ("ptr", "doc", "tf", "len"):
             np.testing.assert_array_equal(result[key], base[key])
@@ -291,3 +299,50 @@ def test_the_weak_terms_leave_the_fewest_postings_to_add_up():
     assert _weak_terms(order, ub, df, 17.0) == [0, 1, 3]
     assert _weak_terms(order, ub, df, 3.0) == []  # nothing fits below theta
     assert _weak_terms(order, ub, df, -np.inf) == []
+
+
+def test_an_add_writes_the_lists_a_build_would(tmp_path):
+    """`index add` inserts the new postings into the stored arrays (one-byte counts and
+    the overflow list shifted, not decoded) and scales the bounds: the lists must be
+    the ones a fresh build of the same files writes, and the bounds at or above its."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    vocab, rng = random_corpus(corpus, 12, n_docs=400)
+    with open(corpus / "docs.jsonl", "a") as f:  # counts above 255 in the base
+        f.write(json.dumps({"id": "loud0", "text": "loud " * 300 + "w1"}) + "\n")
+    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
+    with open(corpus / "more.jsonl", "w") as f:
+        for i in range(200):  # longer passages, new words, large counts again
+            words = rng.choices(vocab[:80], k=rng.randint(30, 150)) + ["novel"] * (i % 4)
+            words += ["loud"] * (400 if i % 50 == 0 else 0)
+            f.write(json.dumps({"id": f"m{i}", "text": " ".join(words)}) + "\n")
+    settings = IndexSettings(corpus=corpus, index_dir=tmp_path / "i")
+    build.add(settings, load(tmp_path / "i"), build.sources(settings, [corpus / "more.jsonl"], []))
+    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "fresh"))
+    added, fresh = load(tmp_path / "i").passages, load(tmp_path / "fresh").passages
+    assert added.vocab == fresh.vocab
+    for name in ("post_ptr", "post_doc", "post_tf", "big_at", "big_tf", "doc_len", "idf"):
+        assert np.array_equal(getattr(added, name), getattr(fresh, name)), name
+    assert len(added.big_at) > 2  # the overflow list was shifted and extended
+    assert np.all(added.max_w >= fresh.max_w)
+    old_len = added.doc_len[:401]
+    growth = (added.doc_len.sum() / len(added.doc_len)) / (old_len.sum() / len(old_len))
+    assert growth > 1.5  # much longer passages were added: the bounds scaled up
+    assert np.all(added.max_w <= fresh.max_w * growth * (1 + 1e-9))
+
+
+def test_the_idf_floor_is_rank_bm25s_to_the_last_bit():
+    """rank-bm25 adds the idfs in a plain loop; Python 3.12's sum() compensates and
+    numpy's adds pairwise, either of which moves the last bits of the floor."""
+    from index.bm25 import okapi_idf
+
+    rng = random.Random(21)
+    docs = [
+        [f"w{int(rng.paretovariate(0.7))}" for _ in range(rng.randint(1, 30))] for _ in range(3000)
+    ]
+    docs += [["common"]] * 2000 + [["common", "w1"]] * 1500  # df above half: floored
+    reference = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON)
+    vocab = list(reference.idf)
+    df = np.array([sum(1 for d in reference.doc_freqs if t in d) for t in vocab])
+    ours = okapi_idf(df, len(docs))
+    assert ours.tolist() == [reference.idf[t] for t in vocab]

@@ -131,7 +131,8 @@ class SparseEngine:
 
     def _bounds(self) -> np.ndarray:
         """Per term, a weight before idf that none of its postings exceeds: the highest
-        one, which the index computed as `_postings` computes each (so it is exact)."""
+        one, which a build computes as `_postings` computes each (so it is exact), or
+        after an add that bound scaled by the growth of the average length."""
         if self.data.max_w is None:
             return np.full(len(self.df), np.inf)
         return np.asarray(self.data.max_w)

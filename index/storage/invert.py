@@ -103,11 +103,14 @@ class Side:
         old_ptr = np.asarray(base["ptr"])
         full = np.full(n_terms + 1, old_ptr[-1], dtype=np.int64)
         full[: len(old_ptr)] = old_ptr
-        at = full[sorted_terms.astype(np.int64) + 1]  # the end of each term's old list
+        # the new postings go at the end of each term's old list: the caller inserts them
+        # into the base's arrays as stored (`Added`), without decoding those
         return {
             "ptr": full + ptr,
-            "doc": np.insert(np.asarray(base["doc"]), at, new_doc),
-            "tf": np.insert(np.asarray(base["tf"], dtype=np.uint16), at, new_tf),
+            "at": full[sorted_terms.astype(np.int64) + 1],
+            "new_terms": sorted_terms,
+            "new_doc": new_doc,
+            "new_tf": new_tf,
             "len": lengths,
         }
 
@@ -174,8 +177,9 @@ def max_weights(
 ) -> np.ndarray:
     """Per term, the highest BM25 weight before idf among its postings (0 for a term
     without any), computed as the engine computes each weight: what bounds the term's
-    part of a score when the engine prunes. It depends on the average length, so every
-    build and add computes it again (a pass over the postings, `step` at a time)."""
+    part of a score when the engine prunes. It depends on the average length: a build
+    computes it (a pass over the postings, `step` at a time), an add scales it
+    (`added_bounds`)."""
     norm = length_norm(lengths)
     out = np.zeros(len(ptr) - 1, dtype=np.float64)
     t = 0
@@ -190,6 +194,55 @@ def max_weights(
             out[held] = np.maximum.reduceat(w, ptr[held] - s)
         t = end
     return out
+
+
+def added_bounds(old: Postings, inv: dict[str, np.ndarray]) -> np.ndarray:
+    """Each term's bound after an add, from the base's bounds and the new postings only.
+
+    A weight tf (k1 + 1) / (tf + k1 (1 - b + b |d| / avgdl)) grows with avgdl, by at
+    most the factor avgdl_new / avgdl_old (the part of the denominator that shrinks is
+    at most all of it), so the base's bounds times that factor (when above 1) still
+    bound the old postings; the new ones are weighed exactly. After a build the bound is
+    each term's highest weight; after adds it may be a little above it, which costs the
+    engine a little pruning and changes no score."""
+    lengths = np.asarray(inv["len"])
+    old_len = np.asarray(old.doc_len)
+    growth = 1.0
+    if len(old_len) and old.max_w is not None:
+        avg_old = int(old_len.sum(dtype=np.int64)) / len(old_len)
+        avg_new = int(lengths.sum(dtype=np.int64)) / len(lengths)
+        growth = max(1.0, avg_new / avg_old) * (1 + 1e-12)  # and a margin for rounding
+    out = np.zeros(len(inv["ptr"]) - 1, dtype=np.float64)
+    if old.max_w is None:  # an index from before bounds: no pruning on its terms
+        out[: len(old.post_ptr) - 1] = np.inf
+    else:
+        out[: len(old.max_w)] = np.asarray(old.max_w) * growth
+    terms, docs = inv["new_terms"], inv["new_doc"]
+    if len(terms):
+        w = tf_weight(inv["new_tf"], length_norm(lengths[docs], lengths))
+        starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])  # terms ascending
+        held = terms[starts].astype(np.int64)
+        out[held] = np.maximum(out[held], np.maximum.reduceat(w, starts))
+    return out
+
+
+def write_added(writer: GenerationWriter, prefix: str, old: Postings, inv: dict) -> None:
+    """The base's lists with the new postings inserted, written in the stored form: the
+    one-byte counts and the overflow list are shifted, not decoded and encoded again."""
+    at, new_tf = inv["at"], inv["new_tf"]
+    landed = at + np.arange(len(at))  # where each new posting ends up
+    old_big = np.asarray(old.big_at, dtype=np.int64)
+    new_big = np.flatnonzero(new_tf >= TF_BIG)
+    big_at = np.concatenate([old_big + np.searchsorted(at, old_big, side="right"), landed[new_big]])
+    big_tf = np.concatenate([np.asarray(old.big_tf, dtype=np.uint16), new_tf[new_big]])
+    order = np.argsort(big_at, kind="stable")
+    writer.save_array(f"{prefix}_big_at", big_at[order].astype(np.int64))
+    writer.save_array(f"{prefix}_big_tf", big_tf[order].astype(np.uint16))
+    small = np.minimum(new_tf, TF_BIG).astype(np.uint8)
+    writer.save_array(f"{prefix}_tf", np.insert(np.asarray(old.post_tf), at, small))
+    writer.save_array(f"{prefix}_max_w", added_bounds(old, inv))
+    writer.save_array(f"{prefix}_ptr", inv["ptr"])
+    writer.save_array(f"{prefix}_doc", np.insert(np.asarray(old.post_doc), at, inv["new_doc"]))
 
 
 class Builder:
@@ -350,13 +403,16 @@ class Builder:
         w = self.writer
         old_arrays = None
         if old is not None:
-            old_arrays = {
-                "ptr": old.post_ptr,
-                "doc": old.post_doc,
-                "tf": old.tfs(0, len(old.post_tf)),
-                "len": old.doc_len,
-            }
+            old_arrays = {"ptr": old.post_ptr, "doc": old.post_doc, "len": old.doc_len}
+            if side.runs:  # a large add is merged run by run, on decoded counts
+                old_arrays["tf"] = old.tfs(0, len(old.post_tf))
         inv = side.invert(len(self.vocab), old_arrays)
+        if "at" in inv:
+            assert old is not None
+            write_added(w, prefix, old, inv)
+            w.save_array(len_name, inv["len"])
+            w.save_array(idf_name, okapi_idf(np.diff(inv["ptr"]), len(inv["len"])))
+            return
         tf = inv.pop("tf")
         big_at = np.flatnonzero(tf >= TF_BIG)
         w.save_array(f"{prefix}_big_at", big_at.astype(np.int64))

@@ -14,7 +14,8 @@
         post_big_at.npy  int64 [m]       ... and its true count is in post_big_tf
         post_big_tf.npy  uint16 [m]      at the same rank of post_big_at)
         post_max_w.npy   float64 [V]  per term: its highest BM25 weight before idf, at
-                                      this generation's average length (pruning)
+                                      this generation's average length (pruning; after
+                                      an add, a bound a little above it)
         idf.npy          float64 [V]  rank-bm25's idf, floored as it floors it
         doc_len.npy      int32 [N]    terms per passage
         ctx_*.npy        the same over each article's title and lead (same term ids)
