@@ -24,7 +24,9 @@ def okapi_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     log = math.log
     raw = [log(n_docs - f + 0.5) - log(f + 0.5) if f else None for f in df.tolist()]
     seen = [v for v in raw if v is not None]
-    floor = EPSILON * (sum(seen) / len(seen)) if seen else 0.0
+    # summed left to right as rank-bm25's loop adds them: cumsum accumulates in order
+    # (Python 3.12's sum() compensates and np.sum adds pairwise: other last bits)
+    floor = EPSILON * (float(np.cumsum(seen)[-1]) / len(seen)) if seen else 0.0
     return np.array([0.0 if v is None else floor if v < 0 else v for v in raw], dtype=np.float64)
 
 
