@@ -3,6 +3,7 @@
     probes.py serve  CORPUS INDEX QUESTIONS WARMUP   # serving process: RSS and ask latency
     probes.py phases CORPUS INDEX QUESTION           # where a cold start's time goes
     probes.py bm25   CORPUS INDEX QUESTIONS [--limit N]  # rank-bm25 vs the sparse engine
+    probes.py exhaustive INDEX QUESTIONS [N]         # pruned vs every passage scored (10M)
 
 Each runs in a fresh process so that its peak RSS (getrusage ru_maxrss) is its own.
 They import only newsbot and numpy (and rank-bm25 for `bm25`), never the generator.
@@ -236,12 +237,60 @@ def _agreement(ours, our_scores, scores, ref) -> dict:
     }
 
 
+def exhaustive(index_dir: str, questions_path: str, limit: int | None = None) -> dict:
+    """SparseEngine.top(ids, k) against every passage scored, with no pruning: each
+    term's part added over a dense array in the question's order, as
+    BM25Okapi.get_scores adds them (index/bm25.py's formula, which tests/test_engines.py
+    holds equal to rank-bm25's bit for bit). For sizes where rank-bm25 itself does not
+    fit in memory (10M: ~20 GB)."""
+    import numpy as np
+
+    from index.bm25 import length_norm, tf_weight
+    from index.retrieval.engines import SparseEngine, _best
+    from index.retrieval.search import MAX_QUESTION_CHARS
+    from index.storage import store
+    from index.text.analysis import Analyzer
+
+    postings = store.load(index_dir).passages
+    sparse = SparseEngine(postings, np.asarray(postings.idf))
+    analyzer = Analyzer()
+    norm = length_norm(postings.doc_len)
+    questions = _questions(questions_path)[:limit]
+    rows = []
+    for q in questions:
+        terms = tuple(dict.fromkeys(analyzer.terms(q[:MAX_QUESTION_CHARS])))
+        ids = postings.ids(list(terms))
+        if not ids:
+            continue
+        scores = np.zeros(len(postings.doc_len))
+        for t in ids:
+            s, e = int(postings.post_ptr[t]), int(postings.post_ptr[t + 1])
+            docs = postings.post_doc[s:e]
+            scores[docs] += postings.idf[t] * tf_weight(postings.tfs(s, e), norm[docs])
+        row = {"question": q}
+        for k in (10, 50):
+            want = _best(np.arange(len(scores)), scores, k)
+            got = sparse.top(ids, k)
+            row[f"same_{k}"] = bool(
+                np.array_equal(want[0], got[0]) and np.array_equal(want[1], got[1])
+            )
+        rows.append(row)
+    return {
+        "questions": len(rows),
+        "identical_top10": sum(r["same_10"] for r in rows),
+        "identical_top50": sum(r["same_50"] for r in rows),
+        "differing": [r["question"] for r in rows if not (r["same_10"] and r["same_50"])],
+    }
+
+
 def main(argv: list[str]) -> int:
     cmd, args = argv[0], argv[1:]
     if cmd == "serve":
         result = serve(*args[:4], passes=int(args[4]) if len(args) > 4 else 3)
     elif cmd == "phases":
         result = phases(*args[:3])
+    elif cmd == "exhaustive":
+        result = exhaustive(args[0], args[1], int(args[2]) if len(args) > 2 else None)
     elif cmd == "bm25":
         limit = int(args[4]) if len(args) > 4 and args[3] == "--limit" else None
         result = bm25(*args[:3], limit=limit)

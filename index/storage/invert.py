@@ -104,7 +104,7 @@ class Side:
         full = np.full(n_terms + 1, old_ptr[-1], dtype=np.int64)
         full[: len(old_ptr)] = old_ptr
         # the new postings go at the end of each term's old list: the caller inserts them
-        # into the base's arrays as stored (`Added`), without decoding those
+        # into the base's arrays as stored (`write_added`), without decoding those
         return {
             "ptr": full + ptr,
             "at": full[sorted_terms.astype(np.int64) + 1],
