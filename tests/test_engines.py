@@ -329,6 +329,20 @@ def test_an_add_writes_the_lists_a_build_would(tmp_path):
     growth = (added.doc_len.sum() / len(added.doc_len)) / (old_len.sum() / len(old_len))
     assert growth > 1.5  # much longer passages were added: the bounds scaled up
     assert np.all(added.max_w <= fresh.max_w * growth * (1 + 1e-9))
+    # a second add of short passages: the average falls, the bounds stay valid
+    with open(corpus / "short.jsonl", "w") as f:
+        for i in range(300):
+            f.write(json.dumps({"id": f"s{i}", "text": " ".join(rng.choices(vocab, k=3))}) + "\n")
+    build.add(settings, load(tmp_path / "i"), build.sources(settings, [corpus / "short.jsonl"], []))
+    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "fresh"))
+    added, fresh = load(tmp_path / "i"), load(tmp_path / "fresh")
+    for name in ("post_ptr", "post_doc", "post_tf", "big_at", "big_tf", "doc_len", "idf"):
+        assert np.array_equal(getattr(added.passages, name), getattr(fresh.passages, name))
+    assert np.all(added.passages.max_w >= fresh.passages.max_w)
+    sparse = SparseEngine(added.passages)
+    for query in (["novel", "w3"], ["loud", "w1", "w7"], ["w0", "w2", "w5", "w9"]):
+        for k in (1, 10, 50):
+            identical(sparse, added, added.passages.ids(query), k)
 
 
 def test_the_idf_floor_is_rank_bm25s_to_the_last_bit():
