@@ -248,7 +248,7 @@ def test_inverting_in_runs_on_disk_gives_the_same_lists(tmp_path):
 
 
 def test_threads_share_one_engine(tmp_path):
-    """A serving bot answers from several threads: each has its own scratch arrays."""
+    """A serving bot answers from several threads: each call borrows its own scratch arrays."""
     from concurrent.futures import ThreadPoolExecutor
 
     corpus = tmp_path / "c"
@@ -360,3 +360,32 @@ def test_the_idf_floor_is_rank_bm25s_to_the_last_bit():
     df = np.array([sum(1 for d in reference.doc_freqs if t in d) for t in vocab])
     ours = okapi_idf(df, len(docs))
     assert ours.tolist() == [reference.idf[t] for t in vocab]
+
+
+def test_scratch_arrays_are_bounded_however_many_threads_ask(tmp_path):
+    """Each engine call borrows a pair of arrays over the passages (160 MB at 10M);
+    at most `limit` pairs are ever made, and 8 threads on 1 pair still get exact
+    answers (a call waits for the pair; a nested call reuses its caller's)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from index.retrieval.engines import ScratchPool
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    vocab, rng = random_corpus(corpus, 23, n_docs=800)
+    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
+    index = load(tmp_path / "i")
+    sparse = SparseEngine(index.passages)
+    sparse._pool = ScratchPool(index.n_passages, limit=1)
+    queries = [index.passages.ids(rng.sample(vocab, rng.randint(1, 6))) for _ in range(40)]
+    alone = [sparse.top(q, 10) for q in queries]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda q: sparse.top(q, 10), queries * 5))
+        scored = list(pool.map(lambda q: sparse.score(q, np.arange(50)), queries))
+    for (docs, scores), (d2, s2) in zip(alone * 5, together, strict=True):
+        assert docs.tolist() == d2.tolist() and scores.tolist() == s2.tolist()
+    for q, got in zip(queries, scored, strict=True):
+        assert got.tolist() == sparse.score(q, np.arange(50)).tolist()
+    assert sparse._pool.made == 1
+    acc, one = sparse._pool._free.get_nowait()
+    assert not acc.any() and not one.any()  # lent back all zero

@@ -15,9 +15,12 @@ passage order, so they can be compared result for result (`tests/test_engines.py
 from __future__ import annotations
 
 import math
+import os
+import queue
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Protocol
 
 import numpy as np
@@ -127,7 +130,7 @@ class SparseEngine:
         self.idf = idf if idf is not None else okapi_idf(self.df, self.n_docs)
         self.norm = length_norm(data.doc_len) if self.n_docs else np.zeros(0)
         self.bound = self._bounds()
-        self._local = threading.local()
+        self._pool = ScratchPool(self.n_docs)
 
     def _bounds(self) -> np.ndarray:
         """Per term, a weight before idf that none of its postings exceeds: the highest
@@ -138,13 +141,8 @@ class SparseEngine:
         return np.asarray(self.data.max_w)
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """Two per-thread arrays over the passages, all zero between questions."""
-        local = self._local
-        if getattr(local, "n", None) != self.n_docs:
-            local.acc = np.zeros(self.n_docs, dtype=np.float64)
-            local.one = np.zeros(self.n_docs, dtype=np.float64)
-            local.n = self.n_docs
-        return local.acc, local.one
+        """The two arrays over the passages this call holds (see ScratchPool)."""
+        return self._pool.held()
 
     def _postings(self, t: int, cache: dict) -> tuple[np.ndarray, np.ndarray]:
         """Term t's passages and what it adds to each (idf x weight), computed once."""
@@ -156,6 +154,10 @@ class SparseEngine:
         return hit
 
     def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+        with self._pool.borrowed():
+            return self._top(term_ids, k)
+
+    def _top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
         empty = np.empty(0, np.int64), np.empty(0, np.float64)
         mult = Counter(int(t) for t in term_ids)  # a repeated term adds as often as asked
         # only terms with a positive idf can lift a passage; the rest still count in
@@ -276,7 +278,53 @@ class SparseEngine:
         return out
 
     def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
-        return self._exact(term_ids, np.asarray(docs, dtype=np.int64), {})
+        with self._pool.borrowed():
+            return self._exact(term_ids, np.asarray(docs, dtype=np.int64), {})
+
+
+class ScratchPool:
+    """Pairs of float64 arrays over the passages, all zero between uses, lent to one
+    engine call at a time: at most `limit` pairs are ever made (16 bytes a passage
+    each, 160 MB at ten million), however many threads serve; a call finding none
+    free waits for one. More pairs than cores would only let more calls share them."""
+
+    def __init__(self, n_docs: int, limit: int | None = None) -> None:
+        self.n_docs = n_docs
+        self.limit = limit or max(2, os.cpu_count() or 1)
+        self.made = 0
+        self._free: queue.LifoQueue = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @contextmanager
+    def borrowed(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        pair = getattr(self._local, "pair", None)
+        if pair is not None:  # a call inside a call (score within top): the same pair
+            yield pair
+            return
+        pair = self._take()
+        self._local.pair = pair
+        try:
+            yield pair
+        finally:  # the engine zeroes what it touched, also when it fails
+            self._local.pair = None
+            self._free.put(pair)
+
+    def held(self) -> tuple[np.ndarray, np.ndarray]:
+        pair = getattr(self._local, "pair", None)
+        assert pair is not None, "the engine uses its scratch arrays only while it holds them"
+        return pair
+
+    def _take(self) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self.made < self.limit:
+                self.made += 1
+                return np.zeros(self.n_docs), np.zeros(self.n_docs)
+        return self._free.get()
 
 
 EXHAUSTIVE = 12  # terms: up to this many, every way of choosing the weak ones is tried
