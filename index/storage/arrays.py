@@ -1,5 +1,5 @@
-"""The loaded index's arrays: inverted lists, passage texts in segments, the sorted
-vocabulary (read from memory maps by `index.storage.store.load`)."""
+"""The loaded index's arrays: inverted lists (memory maps, by `index.storage.store.load`),
+passage texts and article records in segments (read with `pread`), the sorted vocabulary."""
 
 from __future__ import annotations
 
