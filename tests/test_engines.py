@@ -24,6 +24,17 @@ def random_corpus(path, seed, n_docs):
     return vocab, rng
 
 
+def random_index(tmp_path, seed, n_docs, n_queries):
+    """A built index of a random corpus, and questions of 1 to 6 of its words (term ids)."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    vocab, rng = random_corpus(corpus, seed, n_docs)
+    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
+    index = load(tmp_path / "i")
+    queries = [index.passages.ids(rng.sample(vocab, rng.randint(1, 6))) for _ in range(n_queries)]
+    return index, queries
+
+
 def same_ranking(a, b):
     (docs_a, scores_a), (docs_b, scores_b) = a, b
     assert len(docs_a) == len(docs_b)
@@ -251,13 +262,8 @@ def test_threads_share_one_engine(tmp_path):
     """A serving bot answers from several threads: each call borrows its own scratch arrays."""
     from concurrent.futures import ThreadPoolExecutor
 
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    vocab, rng = random_corpus(corpus, 21, n_docs=1500)
-    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
-    index = load(tmp_path / "i")
+    index, queries = random_index(tmp_path, 21, n_docs=1500, n_queries=60)
     sparse = SparseEngine(index.passages)
-    queries = [index.passages.ids(rng.sample(vocab, rng.randint(1, 6))) for _ in range(60)]
     alone = [sparse.top(q, 10) for q in queries]
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda q: sparse.top(q, 10), queries * 4))
@@ -370,14 +376,9 @@ def test_scratch_arrays_are_bounded_however_many_threads_ask(tmp_path):
 
     from index.retrieval.engines import ScratchPool
 
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    vocab, rng = random_corpus(corpus, 23, n_docs=800)
-    build.build(IndexSettings(corpus=corpus, index_dir=tmp_path / "i"))
-    index = load(tmp_path / "i")
+    index, queries = random_index(tmp_path, 23, n_docs=800, n_queries=40)
     sparse = SparseEngine(index.passages)
     sparse._pool = ScratchPool(index.n_passages, limit=1)
-    queries = [index.passages.ids(rng.sample(vocab, rng.randint(1, 6))) for _ in range(40)]
     alone = [sparse.top(q, 10) for q in queries]
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(lambda q: sparse.top(q, 10), queries * 5))
