@@ -410,18 +410,16 @@ class Builder:
         if "at" in inv:
             assert old is not None
             write_added(w, prefix, old, inv)
-            w.save_array(len_name, inv["len"])
-            w.save_array(idf_name, okapi_idf(np.diff(inv["ptr"]), len(inv["len"])))
-            return
-        tf = inv.pop("tf")
-        big_at = np.flatnonzero(tf >= TF_BIG)
-        w.save_array(f"{prefix}_big_at", big_at.astype(np.int64))
-        w.save_array(f"{prefix}_big_tf", tf[big_at].astype(np.uint16))
-        w.save_array(f"{prefix}_tf", np.minimum(tf, TF_BIG).astype(np.uint8))
-        w.save_array(f"{prefix}_max_w", max_weights(inv["ptr"], inv["doc"], tf, inv["len"]))
-        del tf
-        for name in ("ptr", "doc"):
-            w.save_array(f"{prefix}_{name}", inv[name])
+        else:
+            tf = inv.pop("tf")
+            big_at = np.flatnonzero(tf >= TF_BIG)
+            w.save_array(f"{prefix}_big_at", big_at.astype(np.int64))
+            w.save_array(f"{prefix}_big_tf", tf[big_at].astype(np.uint16))
+            w.save_array(f"{prefix}_tf", np.minimum(tf, TF_BIG).astype(np.uint8))
+            w.save_array(f"{prefix}_max_w", max_weights(inv["ptr"], inv["doc"], tf, inv["len"]))
+            del tf
+            for name in ("ptr", "doc"):
+                w.save_array(f"{prefix}_{name}", inv[name])
         w.save_array(len_name, inv["len"])
         w.save_array(idf_name, okapi_idf(np.diff(inv["ptr"]), len(inv["len"])))
 
