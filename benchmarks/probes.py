@@ -188,16 +188,11 @@ def _okapi(index, analyzer):
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    from index.retrieval.engines import EPSILON, K1, B
+    from index.retrieval.engines import EPSILON, K1, B, passage_terms
 
-    postings, n = index.passages, index.n_passages
+    n = index.n_passages
     t = time.perf_counter()
-    docs: list[list[str]] = [[] for _ in range(n)]
-    ptr, pdoc = postings.post_ptr, postings.post_doc
-    for term_id, term in enumerate(postings.vocab):
-        s, e = int(ptr[term_id]), int(ptr[term_id + 1])
-        for d, tf in zip(pdoc[s:e].tolist(), postings.tfs(s, e).tolist(), strict=True):
-            docs[d].extend([term] * tf)
+    docs = passage_terms(index.passages)
     corpus_s = time.perf_counter() - t
     sample = np.linspace(0, n - 1, min(n, 1000)).astype(int).tolist()
     mismatch = sum(Counter(analyzer.terms(index.text(d))) != Counter(docs[d]) for d in sample)

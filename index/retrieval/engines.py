@@ -73,6 +73,18 @@ def _best(docs: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.
     return docs[order], scores[order]
 
 
+def passage_terms(data: Postings) -> list[list[str]]:
+    """Every passage's analysed terms, read back from the inverted lists (each term as
+    often as it occurs, in term-id order): what rank-bm25 is built on."""
+    docs: list[list[str]] = [[] for _ in range(len(data.doc_len))]
+    ptr, pdoc = data.post_ptr, data.post_doc
+    for t, term in enumerate(data.vocab):
+        s, e = int(ptr[t]), int(ptr[t + 1])
+        for d, tf in zip(pdoc[s:e].tolist(), data.tfs(s, e).tolist(), strict=True):
+            docs[d].extend([term] * tf)
+    return docs
+
+
 class OkapiEngine:
     """rank-bm25's BM25Okapi over the index's passages (rebuilt from the postings)."""
 
@@ -81,15 +93,8 @@ class OkapiEngine:
     def __init__(self, data: Postings) -> None:
         from rank_bm25 import BM25Okapi
 
-        n_docs = len(data.doc_len)
         self.vocab = list(data.vocab)
-        docs: list[list[str]] = [[] for _ in range(n_docs)]
-        ptr, pdoc = data.post_ptr, data.post_doc
-        for t, term in enumerate(self.vocab):
-            s, e = int(ptr[t]), int(ptr[t + 1])
-            for d, tf in zip(pdoc[s:e].tolist(), data.tfs(s, e).tolist(), strict=True):
-                docs[d].extend([term] * tf)
-        self.bm25 = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON)
+        self.bm25 = BM25Okapi(passage_terms(data), k1=K1, b=B, epsilon=EPSILON)
         self._lock = threading.Lock()
 
     def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
