@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from xml.etree.ElementTree import Element
 
 from index.models import ArticleText, Problem
 
@@ -93,6 +94,18 @@ def read(kind: str, data: bytes, rel: str, emit: Emit) -> Iterator[ArticleText]:
         except (UnsafeXML, BadXML) as err:
             why = str(err)
         emit(Problem(rel, f"{why}; skipped"))
+
+
+def parsed(data: bytes, rel: str, emit: Emit) -> Element | None:
+    """The file's XML tree through `xmlsafe`, or None with the reason emitted (the file
+    is skipped: entities refused, or not well-formed)."""
+    from index.ingest.formats.xmlsafe import BadXML, UnsafeXML, parse
+
+    try:
+        return parse(data)
+    except (UnsafeXML, BadXML) as err:
+        emit(Problem(rel, f"{err}; skipped"))
+        return None
 
 
 def item_lines(text: bytes, tag: bytes) -> list[int]:

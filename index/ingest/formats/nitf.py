@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
-from index.ingest.formats import Emit
+from index.ingest.formats import Emit, parsed
 from index.ingest.formats.fields import iso_date, one_line
-from index.ingest.formats.xmlsafe import BadXML, UnsafeXML, local, parse, text_of
+from index.ingest.formats.xmlsafe import local, text_of
 from index.models import ArticleText, Problem
 
 
@@ -30,10 +30,8 @@ def _find(element: Element | None, *path: str) -> Element | None:
 
 
 def read(data: bytes, rel: str, emit: Emit) -> Iterator[ArticleText]:
-    try:
-        root = parse(data)
-    except (UnsafeXML, BadXML) as err:
-        emit(Problem(rel, f"{err}; skipped"))
+    root = parsed(data, rel, emit)
+    if root is None:
         return
     head, body = _find(root, "head"), _find(root, "body")
     content = _find(body, "body.content")

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
-from index.ingest.formats import Emit, item_lines
+from index.ingest.formats import Emit, item_lines, parsed
 from index.ingest.formats.fields import html_text, iso_date, one_line, tag_list
-from index.ingest.formats.xmlsafe import BadXML, UnsafeXML, local, namespace, parse, text_of
+from index.ingest.formats.xmlsafe import local, namespace, text_of
 from index.models import ArticleText, Problem
 
 ARTICLE_TYPES = ("post", "page")
@@ -37,10 +37,8 @@ def _value(element: Element, name: str, ns: str = "") -> str:
 
 
 def read(data: bytes, rel: str, emit: Emit) -> Iterator[ArticleText]:
-    try:
-        root = parse(data)
-    except (UnsafeXML, BadXML) as err:
-        emit(Problem(rel, f"{err}; skipped"))
+    root = parsed(data, rel, emit)
+    if root is None:
         return
     channel = _child(root, "channel")
     if channel is None:
