@@ -7,7 +7,10 @@ import pytest
 
 from bot.cli import main
 from index.archive import open_searcher
-from index.retrieval.filters import FilterError, split
+from index.retrieval.filters import FilterError, catalog, split
+from index.storage import catalog as catalog_files
+from index.storage import store
+from index.storage.adding import add_files
 from index.storage.settings import IndexSettings
 
 # id -> (published, source, section, tags); every one answers "school board budget vote"
@@ -184,3 +187,52 @@ def test_slack_reads_the_same_filters(archive, fake_slack, bot_settings):
         assert "before:someday is not a date; write it as before:2021-02-01" in message_text(
             reply.body
         )
+
+
+def _entries(index, cat):
+    """Per article id: (day, source, labels), whatever numbers the names were given."""
+    labels: dict[int, set[str]] = {}
+    for owner, label in zip(cat.label_owner.tolist(), cat.label.tolist(), strict=True):
+        labels.setdefault(owner, set()).add(cat.label_names[label])
+    return {
+        article_id: (int(cat.dates[j]), cat.source_names[int(cat.source[j])], labels.get(j, set()))
+        for j, article_id in enumerate(index.article_ids())
+    }
+
+
+def test_build_and_add_save_the_catalog_that_filters_read(archive, tmp_path):
+    corpus, _ = archive
+    settings = IndexSettings(corpus=corpus, index_dir=tmp_path / "index")
+    open_searcher(settings)  # builds
+    built = store.load(settings.index_dir)
+    assert all(name in built.meta["files_written"] for name in catalog_files.FILES)
+    saved = catalog(built)
+    assert built.article.cache_info().misses == 0  # read, not decoded from every article
+    assert _entries(built, saved) == _entries(built, catalog_files._from_articles(built))
+    assert _entries(built, saved)["jan"] == (20210115, "cbs chicago", {"education", "schools"})
+    assert _entries(built, saved)["undated"] == (0, "cbs chicago", set())
+
+    extra = tmp_path / "april.jsonl"
+    story = {"id": "apr", "title": "April", "text": "The school board budget vote, again."}
+    story |= {"published": "2021-04-02", "source": "Near North News", "section": "Metro"}
+    extra.write_text(json.dumps(story | {"tags": ["Education"]}) + "\n")
+    add_files(settings, [extra])
+    added = store.load(settings.index_dir)
+    saved = catalog(added)
+    assert added.article.cache_info().misses == 0
+    assert _entries(added, saved) == _entries(added, catalog_files._from_articles(added))
+    assert _entries(added, saved)["apr"] == (20210402, "near north news", {"metro", "education"})
+    assert answering(open_searcher(settings), f"{QUESTION} section:metro") == {"apr"}
+    assert answering(open_searcher(settings), f"{QUESTION} source:north") == {"apr"}
+
+
+def test_an_index_without_a_saved_catalog_builds_one_from_its_articles(archive, tmp_path):
+    corpus, _ = archive
+    settings = IndexSettings(corpus=corpus, index_dir=tmp_path / "index")
+    open_searcher(settings)
+    index = store.load(settings.index_dir)
+    for name in catalog_files.FILES:  # as an index written before catalogs were saved
+        del index.meta["files_written"][name]
+    cat = catalog(index)
+    assert index.article.cache_info().misses == index.n_articles
+    assert _entries(index, cat)["feb20"] == (20210220, "wttw news", {"education"})

@@ -26,7 +26,7 @@ from datetime import date
 import numpy as np
 
 from index.errors import NewsbotError
-from index.text.analysis import fold
+from index.storage.catalog import Catalog, catalog_of, folded_words
 
 KEYS = {"after": "after", "since": "after", "before": "before", "until": "before"}
 KEYS |= {"source": "source", "section": "section", "tag": "section", "sort": "sort"}
@@ -37,7 +37,6 @@ _FILTER = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_NOT_WORD = re.compile(r"[\W_]+")
 MAX_CHARS = 4000  # filters are looked for in a question's start only
 NEWEST_SHARE = 0.5  # `newest` reorders passages scoring at least this share of the best
 
@@ -89,8 +88,8 @@ def split(question: str) -> tuple[str, Filters]:
     filters = Filters(
         after=_one_date(found["after"], "after"),
         before=_one_date(found["before"], "before"),
-        sources=tuple(_words(v) for v in found["source"]),
-        sections=tuple(_words(v) for v in found["section"]),
+        sources=tuple(folded_words(v) for v in found["source"]),
+        sections=tuple(folded_words(v) for v in found["section"]),
         newest=newest,
         typed=tuple(typed),
     )
@@ -121,33 +120,7 @@ def _one_date(values: list[str], key: str) -> int | None:
     return day_.year * 10000 + day_.month * 100 + day_.day
 
 
-def _words(value: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", fold(value)).split())
-
-
 # ------------------------------------------------------------------ applying
-
-
-class Catalog:
-    """What filters look at, per article, as arrays (read once per loaded index)."""
-
-    def __init__(self, index) -> None:
-        articles = list(index.iter_articles())
-        self.dates = np.array([_day(a.published) for a in articles], dtype=np.int32)
-        names: dict[str, int] = {}
-        self.source = np.array(
-            [names.setdefault(_words(a.source or ""), len(names)) for a in articles], np.int32
-        )
-        self.source_names = list(names)
-        labels: dict[str, int] = {}
-        owner, label = [], []
-        for j, a in enumerate(articles):
-            for name in {_words(n) for n in (a.section, *a.tags) if n}:
-                owner.append(j)
-                label.append(labels.setdefault(name, len(labels)))
-        self.label_owner = np.array(owner, np.int64)
-        self.label = np.array(label, np.int32)
-        self.label_names = list(labels)
 
 
 _catalogs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -155,10 +128,11 @@ _lock = threading.Lock()
 
 
 def catalog(index) -> Catalog:
+    """The index's catalog (index/storage/catalog.py), read once per loaded index."""
     with _lock:
         found = _catalogs.get(index)
         if found is None:
-            found = _catalogs[index] = Catalog(index)
+            found = _catalogs[index] = catalog_of(index)
         return found
 
 
@@ -228,12 +202,3 @@ def newest_first(index, docs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarra
     position = np.arange(len(docs))
     order = np.lexsort((position, -np.where(strong, dates, -1), ~strong))
     return docs[order], scores[order]
-
-
-def _day(value: str | None) -> int:
-    if not value or len(value) < 10:
-        return 0
-    try:
-        return int(value[:4]) * 10000 + int(value[5:7]) * 100 + int(value[8:10])
-    except ValueError:
-        return 0

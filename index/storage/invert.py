@@ -22,6 +22,7 @@ from index.bm25 import length_norm, okapi_idf, tf_weight
 from index.models import Problem
 from index.storage.analyse import Chunk
 from index.storage.arrays import TF_BIG
+from index.storage.catalog import CatalogBuilder
 from index.storage.store import Index, Postings
 from index.storage.writer import GenerationWriter
 
@@ -272,6 +273,7 @@ class Builder:
         }
         self.texts = writer.new_segment("texts", self.segments["texts"])
         self.articles = writer.new_segment("articles", self.segments["articles"])
+        self.catalog = CatalogBuilder.of(base) if base else CatalogBuilder()
 
     def add(self, chunk: Chunk, problems: list[Problem]) -> tuple[int, int]:
         """Take in one analysed chunk; (articles, passages) it added. An article whose id
@@ -347,6 +349,7 @@ class Builder:
                 raw = json.dumps(asdict(article), ensure_ascii=False).encode() + b"\n"
                 self.articles.write(raw)
                 self.article_ptr.append(self.article_ptr[-1] + len(raw))
+                self.catalog.add(article)
                 written += 1
         return written
 
@@ -388,6 +391,7 @@ class Builder:
         )
         w.save_json("aliases.json", sorted([a, p, n] for (a, p), n in self.aliases.items()))
         self._write_passage_arrays()
+        self.catalog.save(w)
         meta["segments"] = {
             kind: [s for s in names if (w.path / s).stat().st_size]
             for kind, names in self.segments.items()
