@@ -4,6 +4,7 @@
     probes.py phases CORPUS INDEX QUESTION           # where a cold start's time goes
     probes.py bm25   CORPUS INDEX QUESTIONS [--limit N]  # rank-bm25 vs the sparse engine
     probes.py exhaustive INDEX QUESTIONS [N]         # pruned vs every passage scored (10M)
+    probes.py filtered CORPUS INDEX QUESTIONS [N]    # filtered top k: pruned vs all allowed
 
 Each runs in a fresh process so that its peak RSS (getrusage ru_maxrss) is its own.
 They import only newsbot and numpy (and rank-bm25 for `bm25`), never the generator.
@@ -278,6 +279,75 @@ def exhaustive(index_dir: str, questions_path: str, limit: int | None = None) ->
     }
 
 
+# filters on the generator's corpus (its sources and its 2015-2024 dates): most, some,
+# one source, two kinds at once, and few articles
+FILTERS = (
+    "after:2020-01-01",
+    "before:2016-06-01",
+    'source:"harbor times"',
+    "source:ledger after:2023-01-01",
+    "after:2024-12-01",
+)
+
+
+def filtered(corpus: str, index_dir: str, questions_path: str, limit: int | None = None) -> dict:
+    """The engine's top 10 and 50 under each of FILTERS with the allowed mask inside the
+    engine (pruned), against scoring every allowed passage that holds a question term
+    and sorting (how filtered questions were ranked before), timed in the same loop."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from index.archive import open_searcher
+    from index.retrieval.filters import restrict
+    from index.storage.settings import IndexSettings
+
+    searcher = open_searcher(
+        IndexSettings(corpus=Path(corpus), index_dir=Path(index_dir), engine="sparse")
+    )
+    postings, engine = searcher.index.passages, searcher.engine
+
+    def every_allowed(ids, k, allowed):
+        ptr, pdoc = postings.post_ptr, postings.post_doc
+        docs = np.unique(np.concatenate([pdoc[int(ptr[t]) : int(ptr[t + 1])] for t in ids]))
+        docs = docs[allowed[docs]].astype(np.int64)
+        scores = engine.score(ids, docs) if len(docs) else np.zeros(0)
+        keep = scores > 0
+        docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((docs, -scores))[:k]
+        return docs[order], scores[order]
+
+    times: dict[str, list[float]] = {"pruned": [], "every_allowed": []}
+    compared = same = 0
+    for question in _questions(questions_path)[:limit]:
+        for typed in FILTERS:
+            text, _, allowed, notice = restrict(searcher.index, f"{question} {typed}")
+            query = searcher.queries.build(text)
+            ids = query.ids + query.extra
+            if notice is not None or allowed is None or not ids:
+                continue
+            for k in (10, 50):
+                start = time.perf_counter()
+                want = every_allowed(ids, k, allowed)
+                middle = time.perf_counter()
+                got = engine.top(ids, k, allowed)
+                end = time.perf_counter()
+                compared += 1
+                same += bool(np.array_equal(want[0], got[0]) and np.array_equal(want[1], got[1]))
+                if k == 50:
+                    times["every_allowed"].append(middle - start)
+                    times["pruned"].append(end - middle)
+    out: dict = {"filters": list(FILTERS), "compared": compared, "identical": same}
+    for name, values in times.items():
+        ms = np.array(values) * 1000
+        if len(ms):
+            out[f"{name}_top50_ms"] = {
+                "p50": float(np.percentile(ms, 50)),
+                "p95": float(np.percentile(ms, 95)),
+            }
+    return out
+
+
 def main(argv: list[str]) -> int:
     cmd, args = argv[0], argv[1:]
     if cmd == "serve":
@@ -286,6 +356,8 @@ def main(argv: list[str]) -> int:
         result = phases(*args[:3])
     elif cmd == "exhaustive":
         result = exhaustive(args[0], args[1], int(args[2]) if len(args) > 2 else None)
+    elif cmd == "filtered":
+        result = filtered(*args[:3], int(args[3]) if len(args) > 3 else None)
     elif cmd == "bm25":
         limit = int(args[4]) if len(args) > 4 and args[3] == "--limit" else None
         result = bm25(*args[:3], limit=limit)

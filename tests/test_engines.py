@@ -67,6 +67,33 @@ def test_sparse_engine_matches_rank_bm25(tmp_path, seed):
         same_ranking(okapi.top(ids, 50), sparse.top(ids, 50))
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_filter_gives_the_exact_top_k_among_the_allowed_passages(tmp_path, seed):
+    """A filter is a mask inside the engine, not a filter on its top k: the top k among
+    the allowed passages equals rank-bm25's scores of every passage, masked, whether
+    the mask lets through most passages, a few, or none that hold a term."""
+    index, queries = random_index(tmp_path, seed, n_docs=3000, n_queries=30)
+    docs = [index.text(i).split() for i in range(index.n_passages)]
+    reference = BM25Okapi(docs, k1=K1, b=B, epsilon=EPSILON)
+    okapi, sparse = OkapiEngine(index.passages), SparseEngine(index.passages)
+    rng = np.random.default_rng(seed)
+    for share in (0.9, 0.3, 0.01, 0.0):
+        allowed = rng.random(index.n_passages) < share
+        for ids in queries:
+            scores = reference.get_scores([index.passages.vocab[t] for t in ids])
+            scores = np.where(allowed, scores, 0.0)
+            for k in (1, 10, 50):
+                top = np.lexsort((np.arange(len(scores)), -scores))[:k]
+                top = top[scores[top] > 0]
+                expected = (top.tolist(), scores[top].tolist())
+                got = sparse.top(ids, k, allowed)
+                assert bool(allowed[got[0]].all())
+                assert got[0].tolist() == expected[0]
+                np.testing.assert_allclose(got[1], expected[1], rtol=0, atol=1e-9)
+                assert okapi.top(ids, k, allowed)[0].tolist() == expected[0]
+                assert sparse.top(ids, k, None)[0].tolist() == sparse.top(ids, k)[0].tolist()
+
+
 def rng_size(seed):
     return [50, 120, 400, 1000, 2500, 7][seed]
 

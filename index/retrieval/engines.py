@@ -51,8 +51,11 @@ class Postings(Protocol):
 class Engine(Protocol):
     name: str
 
-    def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(passage numbers, scores), best first; only passages scoring above zero."""
+    def top(
+        self, term_ids: Sequence[int], k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(passage numbers, scores), best first; only passages scoring above zero, and
+        only those `allowed` (a boolean per passage; None: all)."""
         ...
 
     def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
@@ -97,10 +100,14 @@ class OkapiEngine:
         self.bm25 = BM25Okapi(passage_terms(data), k1=K1, b=B, epsilon=EPSILON)
         self._lock = threading.Lock()
 
-    def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+    def top(
+        self, term_ids: Sequence[int], k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         query = [self.vocab[t] for t in term_ids]
         with self._lock:  # get_scores is plain numpy, but keep one caller at a time
             scores = self.bm25.get_scores(query)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
         return _best(np.arange(len(scores), dtype=np.int64), scores, k)
 
     def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
@@ -149,20 +156,27 @@ class SparseEngine:
         """The two arrays over the passages this call holds (see ScratchPool)."""
         return self._pool.held()
 
-    def _postings(self, t: int, cache: dict) -> tuple[np.ndarray, np.ndarray]:
-        """Term t's passages and what it adds to each (idf x weight), computed once."""
+    def _postings(self, t: int, cache: Lists) -> tuple[np.ndarray, np.ndarray]:
+        """Term t's passages and what it adds to each (idf x weight), computed once;
+        with a filter, only its allowed passages."""
         hit = cache.get(t)
         if hit is None:
             s, e = int(self.data.post_ptr[t]), int(self.data.post_ptr[t + 1])
             docs = self.data.post_doc[s:e].astype(np.intp)  # what fancy indexing uses
-            hit = cache[t] = (docs, self.idf[t] * tf_weight(self.data.tfs(s, e), self.norm[docs]))
+            tfs = self.data.tfs(s, e)
+            if cache.allowed is not None:
+                keep = cache.allowed[docs]
+                docs, tfs = docs[keep], tfs[keep]
+            hit = cache[t] = (docs, self.idf[t] * tf_weight(tfs, self.norm[docs]))
         return hit
 
-    def top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+    def top(
+        self, term_ids: Sequence[int], k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         with self._pool.borrowed():
-            return self._top(term_ids, k)
+            return self._top(term_ids, k, Lists(allowed))
 
-    def _top(self, term_ids: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+    def _top(self, term_ids: Sequence[int], k: int, cache: Lists) -> tuple[np.ndarray, np.ndarray]:
         empty = np.empty(0, np.int64), np.empty(0, np.float64)
         mult = Counter(int(t) for t in term_ids)  # a repeated term adds as often as asked
         # only terms with a positive idf can lift a passage; the rest still count in
@@ -172,7 +186,6 @@ class SparseEngine:
             return empty
         ub = {t: mult[t] * float(self.idf[t] * self.bound[t]) for t in terms}
         order = sorted(terms, key=lambda t: (ub[t], -self.df[t]))
-        cache: dict = {}
         theta = self._seed_floor(term_ids, order, k, cache)
         weak = _weak_terms(order, ub, self.df, theta)
         essential = [t for t in order if t not in weak]
@@ -214,7 +227,7 @@ class SparseEngine:
         rest: float,
         theta: float,
         k: int,
-        cache: dict,
+        cache: Lists,
     ) -> tuple[np.ndarray, np.ndarray, float]:
         """The passages of the essential terms whose partial score plus `rest` (the
         other terms' bounds) can still reach theta, their partial scores, and theta
@@ -248,7 +261,7 @@ class SparseEngine:
             cand, partial = cand[keep], partial[keep]
         return cand, partial, theta
 
-    def _exact(self, term_ids: Sequence[int], docs: np.ndarray, cache: dict) -> np.ndarray:
+    def _exact(self, term_ids: Sequence[int], docs: np.ndarray, cache: Lists) -> np.ndarray:
         """rank-bm25's scores of `docs`: each term's part, added in the question's order."""
         docs = np.asarray(docs)
         parts = {t: self._part(t, docs, cache) for t in dict.fromkeys(int(t) for t in term_ids)}
@@ -258,7 +271,7 @@ class SparseEngine:
                 out += parts[int(t)]
         return out
 
-    def _part(self, t: int, docs: np.ndarray, cache: dict) -> np.ndarray | None:
+    def _part(self, t: int, docs: np.ndarray, cache: Lists) -> np.ndarray | None:
         """What term t adds to each of `docs` (0 where it is absent), by looking the
         passages up in its list or, when the list is short next to them, by spreading
         the list over a scratch array."""
@@ -284,7 +297,19 @@ class SparseEngine:
 
     def score(self, term_ids: Sequence[int], docs: np.ndarray) -> np.ndarray:
         with self._pool.borrowed():
-            return self._exact(term_ids, np.asarray(docs, dtype=np.int64), {})
+            return self._exact(term_ids, np.asarray(docs, dtype=np.int64), Lists())
+
+
+class Lists(dict):
+    """Term -> (its passages, what it adds to each), filled once per engine call. With
+    `allowed` (a filter: a boolean per passage), each list holds only allowed passages,
+    so the floor, the candidates and the top k are all the allowed ones; the bounds stay
+    bounds (a list's highest weight is at least its allowed part's), so the top k is
+    the exact top k among the allowed passages."""
+
+    def __init__(self, allowed: np.ndarray | None = None) -> None:
+        super().__init__()
+        self.allowed = allowed
 
 
 class ScratchPool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -172,24 +171,6 @@ def restrict(index, question: str) -> tuple[str, Filters, np.ndarray | None, str
     if not articles.any():
         return text, filters, None, f"No article in the archive matches {' '.join(filters.typed)}."
     return text, filters, articles[np.asarray(index.passage_article)], None
-
-
-def top_within(
-    engine, postings, term_ids: Sequence[int], k: int, allowed: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """The engine's best `k` passages among the `allowed` ones (all when None): every
-    allowed passage holding a term is scored, so the top k is exact."""
-    if allowed is None:
-        return engine.top(term_ids, k)
-    docs = postings.holding(term_ids)
-    docs = docs[allowed[docs]]
-    if len(docs) == 0:
-        return docs, np.zeros(0)
-    scores = engine.score(term_ids, docs)
-    keep = scores > 0
-    docs, scores = docs[keep], scores[keep]
-    order = np.lexsort((docs, -scores))[:k]
-    return docs[order], scores[order]
 
 
 def newest_first(index, docs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

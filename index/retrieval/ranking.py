@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.retrieval.engines import Engine, SparseEngine
-from index.retrieval.filters import top_within
 from index.retrieval.proximity import proximity_scores
 from index.retrieval.query import Query
 from index.storage.store import Index
@@ -75,9 +74,8 @@ class Ranker:
 
     def ranked(self, query: Query, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Candidates from the engine, re-scored (see the module docstring), best first."""
-        docs, bm25 = top_within(
-            self.engine, self.index.passages, query.ids + query.extra, k, query.allowed
-        )
+        # a filter restricts the engine itself: the top k among the allowed passages
+        docs, bm25 = self.engine.top(query.ids + query.extra, k, query.allowed)
         if len(docs) == 0:
             return docs, np.zeros(0)
         if not query.extra:  # the engine's scores are the question's own

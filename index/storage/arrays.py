@@ -64,13 +64,6 @@ class Postings:
         """How many documents hold `term` (its document frequency)."""
         return int(self.post_ptr[term + 1] - self.post_ptr[term])
 
-    def holding(self, terms) -> np.ndarray:
-        """The documents that hold any of `terms`, ascending (int64)."""
-        parts = [self.post_doc[int(self.post_ptr[t]) : int(self.post_ptr[t + 1])] for t in terms]
-        if not parts:
-            return np.zeros(0, np.int64)
-        return np.unique(np.concatenate(parts)).astype(np.int64)
-
     def contains(self, term: int, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` contain `term` (the postings are sorted by passage)."""
         s, e = int(self.post_ptr[term]), int(self.post_ptr[term + 1])
