@@ -47,20 +47,25 @@ def learn(text: str) -> Counter[tuple[str, str]]:
     """(acronym, phrase) pairs an article's text spells out."""
     plain = normalize(text)
     found: Counter[tuple[str, str]] = Counter()
-    acronyms = {m.group(1) for m in _ACRONYM.finditer(plain) if "&" not in m.group(1)[:1]}
+    acronyms = set(_ACRONYM.findall(plain))  # the group: "CTU" of "CTUs"
     if not acronyms:
         return found
-    words = [(m.group(), m.start()) for m in _WORD.finditer(plain)]
+    words = _WORD.findall(plain)
+    # where a phrase can start: a word (not all capitals) with an acronym's initial
+    initials = {a[0] for a in acronyms} | {a[0].lower() for a in acronyms}
     starts: dict[str, list[int]] = {}
-    for i, (word, _) in enumerate(words):
-        if not word.isupper():
-            starts.setdefault(word[0].upper(), []).append(i)
+    for i in [i for i, word in enumerate(words) if word[0] in initials]:
+        if not words[i].isupper():
+            starts.setdefault(words[i][0].upper(), []).append(i)
+    ends: list[int] | None = None  # each word's end offset, found only when needed
     for acronym in acronyms:
         for i in starts.get(acronym[0], ()):
             phrase = _spells(words, i, acronym)
             if phrase is None:
                 continue
-            end = words[i + len(phrase) - 1][1] + len(words[i + len(phrase) - 1][0])
+            if ends is None:
+                ends = [m.end() for m in _WORD.finditer(plain)]
+            end = ends[i + len(phrase) - 1]
             after = plain[end : end + len(acronym) + 6]
             capitalised = all(w[0].isupper() for w in phrase if w.lower() not in _SMALL)
             explicit = re.match(rf"\s*(?:\(|,?\s+or\s+){re.escape(acronym)}\b", after)
@@ -69,7 +74,7 @@ def learn(text: str) -> Counter[tuple[str, str]]:
     return found
 
 
-def _spells(words: list[tuple[str, int]], i: int, acronym: str) -> list[str] | None:
+def _spells(words: list[str], i: int, acronym: str) -> list[str] | None:
     """The words from i whose initials (small words skipped) are `acronym`, if any."""
     letters = acronym.replace("&", "")
     out: list[str] = []
@@ -77,7 +82,7 @@ def _spells(words: list[tuple[str, int]], i: int, acronym: str) -> list[str] | N
     while k < len(letters):
         if i + j >= len(words):
             return None
-        word = words[i + j][0]
+        word = words[i + j]
         if out and word.lower() in _SMALL:
             out.append(word)
             j += 1
