@@ -77,6 +77,9 @@ class LiveSearcher:
     def sources(self) -> list[Article]:
         return self.current.sources()
 
+    def newest(self, n: int) -> list[tuple[Article, int]]:
+        return self.current.newest(n)
+
     # ---------------------------------------------------------------- background
 
     def start(self) -> None:

@@ -236,3 +236,20 @@ def test_an_index_without_a_saved_catalog_builds_one_from_its_articles(archive, 
     cat = catalog(index)
     assert index.article.cache_info().misses == index.n_articles
     assert _entries(index, cat)["feb20"] == (20210220, "wttw news", {"education"})
+
+
+def test_the_newest_articles_are_read_from_the_catalog_alone(archive, tmp_path):
+    corpus, _ = archive
+    searcher = open_searcher(IndexSettings(corpus=corpus, index_dir=tmp_path / "index"))
+    index = searcher.index
+    every = sorted(
+        zip(searcher.sources(), index.passages_per_article(), strict=True),
+        key=lambda item: item[0].published or "",
+        reverse=True,  # stable: equal dates stay in article order, undated last
+    )
+    index.article.cache_clear()
+    assert searcher.newest(3) == every[:3]
+    assert index.article.cache_info().misses == 3  # only the records it returned
+    for n in (0, 1, 5, len(every), len(every) + 3):
+        assert searcher.newest(n) == every[:n]
+    assert [a.id for a, _ in searcher.newest(len(every))][-1] == "undated"

@@ -90,10 +90,11 @@ def render_factcheck(bot: Newsbot, claim: str, qid: int) -> dict:
     )
 
 
+SOURCES_SHOWN = 200  # articles /sources lists (a message holds about that many)
+
+
 def sources(bot: Newsbot) -> dict:
     """The indexed articles, newest first, with their passage counts."""
     searcher = getattr(bot.searcher, "current", bot.searcher)  # one index, even mid-swap
-    counts = searcher.index.passages_per_article()
-    articles = list(zip(searcher.sources(), counts, strict=True))
-    articles.sort(key=lambda item: item[0].published or "", reverse=True)
-    return blocks.sources_message(articles[:200], len(articles))
+    # the newest only: reading every record of a large archive takes seconds
+    return blocks.sources_message(searcher.newest(SOURCES_SHOWN), searcher.index.n_articles)

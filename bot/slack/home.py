@@ -61,7 +61,6 @@ def _newest(searcher) -> tuple[int, list[Article]]:
     generation (opening the Home tab must not read a large archive's metadata each time)."""
     with _lock:
         if _cache[0] is not searcher.index:
-            articles = searcher.sources()
-            articles.sort(key=lambda a: a.published or "", reverse=True)
-            _cache[:] = [searcher.index, (len(articles), articles[:NEWEST])]
+            newest = [article for article, _ in searcher.newest(NEWEST)]
+            _cache[:] = [searcher.index, (searcher.index.n_articles, newest)]
         return _cache[1]

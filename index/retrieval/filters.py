@@ -173,6 +173,16 @@ def restrict(index, question: str) -> tuple[str, Filters, np.ndarray | None, str
     return text, filters, articles[np.asarray(index.passage_article)], None
 
 
+def newest_articles(index, n: int) -> list[int]:
+    """The numbers of the `n` most recently published articles, newest first, undated
+    last, ties in article order: what sorting every article by its `published` date
+    gives (ingest keeps dates as YYYY-MM-DD, so the catalog's days order them the same),
+    read from the catalog instead of every article record."""
+    dates = catalog(index).dates
+    order = np.lexsort((np.arange(len(dates)), -dates.astype(np.int64)))
+    return [int(j) for j in order[: max(0, n)]]
+
+
 def newest_first(index, docs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Passages scoring at least NEWEST_SHARE of the best, newer articles first (best
     score first within a day); the rest after them, as ranked."""

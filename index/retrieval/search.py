@@ -27,7 +27,7 @@ import numpy as np
 
 from index.models import Answer, Article, Hit
 from index.retrieval.engines import Engine, choose
-from index.retrieval.filters import newest_first, restrict
+from index.retrieval.filters import newest_articles, newest_first, restrict
 from index.retrieval.noanswer import Coverage
 from index.retrieval.query import MAX_QUESTION_CHARS, Query, QueryBuilder, data_words
 from index.retrieval.ranking import CANDIDATES, TINY_CORPUS, Ranker, Tuning
@@ -159,3 +159,12 @@ class Searcher:
 
     def sources(self) -> list[Article]:
         return list(self.index.iter_articles())
+
+    def newest(self, n: int) -> list[tuple[Article, int]]:
+        """The `n` most recently published articles, newest first (undated last), each with
+        how many passages it has in the index, without reading the others' records."""
+        numbers = newest_articles(self.index, n)
+        counts = np.bincount(
+            np.asarray(self.index.passage_article), minlength=self.index.n_articles
+        )
+        return [(self.index.article(j), int(counts[j])) for j in numbers]
