@@ -77,6 +77,9 @@ class LiveSearcher:
     def sources(self) -> list[Article]:
         return self.current.sources()
 
+    def article_at(self, url: str) -> Article | None:
+        return self.current.article_at(url)
+
     def newest(self, n: int) -> list[tuple[Article, int]]:
         return self.current.newest(n)
 

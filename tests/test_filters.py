@@ -253,3 +253,23 @@ def test_the_newest_articles_are_read_from_the_catalog_alone(archive, tmp_path):
     for n in (0, 1, 5, len(every), len(every) + 3):
         assert searcher.newest(n) == every[:n]
     assert [a.id for a, _ in searcher.newest(len(every))][-1] == "undated"
+
+
+def test_a_shared_link_finds_its_article_by_the_catalog_hash(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [
+        {"id": "a", "url": "https://www.example.com/news/story-a/", "text": "Story a."},
+        {"id": "b", "url": "https://example.com/news/story-b?id=2", "text": "Story b."},
+        {"id": "c", "text": "No url here."},
+        {"id": "b2", "url": "http://EXAMPLE.com/news/story-b?id=2&utm_source=x", "text": "B."},
+    ]
+    (corpus / "s.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    searcher = open_searcher(IndexSettings(corpus=corpus, index_dir=tmp_path / "index"))
+    searcher.index.article.cache_clear()
+    found = searcher.article_at("http://example.com/news/story-a?utm_medium=social#top")
+    assert found is not None and found.id == "a"
+    assert searcher.index.article.cache_info().misses == 1  # only the candidate's record
+    assert searcher.article_at("https://example.com/news/story-b?id=2").id == "b2"  # the last
+    assert searcher.article_at("https://example.com/news/story-c") is None
+    assert searcher.article_at("") is None

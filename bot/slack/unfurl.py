@@ -7,9 +7,6 @@ manifest; a url the archive doesn't hold is left to Slack's own preview.
 
 from __future__ import annotations
 
-import threading
-from urllib.parse import urlsplit
-
 from slack_sdk import WebClient
 
 from bot.slack import blocks
@@ -18,18 +15,15 @@ from bot.slack.mrkdwn import escape, link
 from index.models import Article
 
 MAX_LINKS = 5  # Slack sends at most five links per event
-_lock = threading.Lock()
-_cache: list = [None, {}]  # [the index, its url key -> article]
 
 
 def on_link_shared(event: dict, client: WebClient, context: dict) -> None:
     bot = newsbot(context)
     searcher = getattr(bot.searcher, "current", bot.searcher)
-    known = _articles(searcher)
     unfurls = {}
     for shared in (event.get("links") or [])[:MAX_LINKS]:
         url = str(shared.get("url", ""))
-        if (article := known.get(url_key(url))) is not None:
+        if (article := searcher.article_at(url)) is not None:
             unfurls[url] = {"blocks": preview(article)}
     if not unfurls:
         return
@@ -56,21 +50,3 @@ def preview(article: Article) -> list[dict]:
         blocks.section(f"*{link(url, title) if url else title}*"),
         blocks.context(" · ".join(escape(blocks.shorten(f, 100)) for f in facts if f)),
     ]
-
-
-def url_key(url: str) -> str:
-    """What two spellings of one article url share: host in lower case without "www.",
-    no scheme, fragment, tracking parameters (utm_…) or trailing slash."""
-    parts = urlsplit(url.strip()[:2000])
-    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith("utm_"))
-    path = parts.path.rstrip("/")
-    return f"{parts.netloc.lower().removeprefix('www.')}{path}" + (f"?{query}" if query else "")
-
-
-def _articles(searcher) -> dict[str, Article]:
-    """url key -> article for the searcher's index (built once per index generation)."""
-    index = searcher.index
-    with _lock:
-        if _cache[0] is not index:  # only the current generation is worth keeping
-            _cache[:] = [index, {url_key(a.url): a for a in searcher.sources() if a.url}]
-        return _cache[1]

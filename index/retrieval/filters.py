@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 
 from index.errors import NewsbotError
-from index.storage.catalog import Catalog, catalog_of, folded_words
+from index.storage.catalog import Catalog, catalog_of, folded_words, url_hash, url_key
 
 KEYS = {"after": "after", "since": "after", "before": "before", "until": "before"}
 KEYS |= {"source": "source", "section": "section", "tag": "section", "sort": "sort"}
@@ -181,6 +181,20 @@ def newest_articles(index, n: int) -> list[int]:
     dates = catalog(index).dates
     order = np.lexsort((np.arange(len(dates)), -dates.astype(np.int64)))
     return [int(j) for j in order[: max(0, n)]]
+
+
+def article_with_url(index, url: str) -> int | None:
+    """The number of the article whose url has the same key as `url` (the last indexed
+    when several have), or None: the catalog's hashes pick the candidates, and only
+    their records are read to confirm."""
+    wanted = url_hash(url)
+    if wanted == 0:
+        return None
+    key = url_key(url)
+    for j in np.flatnonzero(catalog(index).url_hash == np.uint64(wanted))[::-1].tolist():
+        if url_key(index.article(j).url or "") == key:
+            return j
+    return None
 
 
 def newest_first(index, docs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

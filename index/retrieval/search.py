@@ -27,7 +27,7 @@ import numpy as np
 
 from index.models import Answer, Article, Hit
 from index.retrieval.engines import Engine, choose
-from index.retrieval.filters import newest_articles, newest_first, restrict
+from index.retrieval.filters import article_with_url, newest_articles, newest_first, restrict
 from index.retrieval.noanswer import Coverage
 from index.retrieval.query import MAX_QUESTION_CHARS, Query, QueryBuilder, data_words
 from index.retrieval.ranking import CANDIDATES, TINY_CORPUS, Ranker, Tuning
@@ -159,6 +159,12 @@ class Searcher:
 
     def sources(self) -> list[Article]:
         return list(self.index.iter_articles())
+
+    def article_at(self, url: str) -> Article | None:
+        """The indexed article `url` points to (however its host, tracking parameters or
+        trailing slash are written), or None."""
+        j = article_with_url(self.index, url)
+        return None if j is None else self.index.article(j)
 
     def newest(self, n: int) -> list[tuple[Article, int]]:
         """The `n` most recently published articles, newest first (undated last), each with

@@ -1,38 +1,68 @@
-"""What question filters look at, per article, saved with each generation.
+"""What is looked up per article without reading its record, saved with each generation.
 
     catalog.json          {"version", "sources": [folded names], "labels": [folded names]}
     article_day.npy       int32 [A]  publication day as YYYYMMDD, 0 when undated
     article_source.npy    int32 [A]  the article's source, a position in "sources"
     label_owner.npy       int64 [L]  \\ (article, label) pairs: an article's section
     label.npy             int32 [L]  /  and its tags, each a position in "labels"
+    url_hash.npy          uint64 [A] a hash of the article's url key (0: no url), to
+                                     find the article a shared link points to
 
-Filters (`index/retrieval/filters.py`) used to build these by decoding every article's
-JSON on the first filtered question: 0.8 s at a million passages and 11 s at ten
-million, paid by whoever asked it. A build or an add writes them instead, and an add
-appends to the base's. An index written before them has none: its catalog is built
-from the articles when first needed, as before, and its next add writes one.
+Question filters and `newest` (`index/retrieval/filters.py`), and through them
+`/newsbot sources`, the Home tab and link previews, used to decode every article's
+JSON for these: 0.9 s at a million passages and 9 to 12 s at ten million, paid by
+whoever asked first (and, for sources, by every ask). A build or an add writes them
+instead, and an add appends to the base's. An index written before them has none: its
+catalog is built from the articles when first needed, as before, and its next add
+writes one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from array import array
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from index.models import Article
 from index.text.analysis import fold
 
-VERSION = 1  # bump when folded names change: an older catalog is then rebuilt
-FILES = ("catalog.json", "article_day.npy", "article_source.npy", "label_owner.npy", "label.npy")
+VERSION = 2  # bump when names, days or url keys change: an older catalog is then rebuilt
+FILES = (
+    "catalog.json",
+    "article_day.npy",
+    "article_source.npy",
+    "label_owner.npy",
+    "label.npy",
+    "url_hash.npy",
+)
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def folded_words(value: str) -> str:
     """A source or section name as filters compare it: folded, punctuation as spaces."""
     return " ".join(_NOT_WORD.sub(" ", fold(value)).split())
+
+
+def url_key(url: str) -> str:
+    """What two spellings of one article url share: host in lower case without "www.",
+    no scheme, fragment, tracking parameters (utm_…) or trailing slash."""
+    parts = urlsplit(url.strip()[:2000])
+    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith("utm_"))
+    path = parts.path.rstrip("/")
+    return f"{parts.netloc.lower().removeprefix('www.')}{path}" + (f"?{query}" if query else "")
+
+
+def url_hash(url: str | None) -> int:
+    """A url key's 64-bit hash, the same in every process; 0 for no url."""
+    if not url:
+        return 0
+    digest = hashlib.blake2b(url_key(url).encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(digest.digest(), "little") or 1
 
 
 def day_number(value: str | None) -> int:
@@ -55,6 +85,7 @@ class Catalog:
     label_owner: np.ndarray
     label: np.ndarray
     label_names: list[str]
+    url_hash: np.ndarray
 
 
 @dataclass
@@ -65,6 +96,7 @@ class CatalogBuilder:
     sources: array = field(default_factory=lambda: array("i"))
     owners: array = field(default_factory=lambda: array("q"))
     labels: array = field(default_factory=lambda: array("i"))
+    urls: array = field(default_factory=lambda: array("Q"))
     source_ids: dict[str, int] = field(default_factory=dict)
     label_ids: dict[str, int] = field(default_factory=dict)
 
@@ -77,6 +109,7 @@ class CatalogBuilder:
             array("i", cat.source.astype(np.int32).tobytes()),
             array("q", cat.label_owner.astype(np.int64).tobytes()),
             array("i", cat.label.astype(np.int32).tobytes()),
+            array("Q", cat.url_hash.astype(np.uint64).tobytes()),
             {name: i for i, name in enumerate(cat.source_names)},
             {name: i for i, name in enumerate(cat.label_names)},
         )
@@ -84,6 +117,7 @@ class CatalogBuilder:
     def add(self, article: Article) -> None:
         j = len(self.days)
         self.days.append(day_number(article.published))
+        self.urls.append(url_hash(article.url))
         source = folded_words(article.source or "")
         self.sources.append(self.source_ids.setdefault(source, len(self.source_ids)))
         for name in sorted({folded_words(n) for n in (article.section, *article.tags) if n}):
@@ -98,6 +132,7 @@ class CatalogBuilder:
             np.frombuffer(self.owners, dtype=np.int64) if self.owners else np.zeros(0, np.int64),
             np.frombuffer(self.labels, dtype=np.int32) if self.labels else np.zeros(0, np.int32),
             list(self.label_ids),
+            np.frombuffer(self.urls, dtype=np.uint64) if self.urls else np.zeros(0, np.uint64),
         )
 
     def save(self, writer) -> None:
@@ -110,6 +145,7 @@ class CatalogBuilder:
         writer.save_array("article_source", cat.source)
         writer.save_array("label_owner", cat.label_owner)
         writer.save_array("label", cat.label)
+        writer.save_array("url_hash", cat.url_hash)
 
 
 def catalog_of(index) -> Catalog:
@@ -132,7 +168,13 @@ def _saved(index) -> Catalog | None:
     except (OSError, ValueError, AttributeError):
         return None
     cat = Catalog(
-        arrays[0], arrays[1], list(names["sources"]), arrays[2], arrays[3], list(names["labels"])
+        arrays[0],
+        arrays[1],
+        list(names["sources"]),
+        arrays[2],
+        arrays[3],
+        list(names["labels"]),
+        arrays[4],
     )
     return cat if _fits(cat, index.n_articles) else None
 
@@ -146,6 +188,7 @@ def _fits(cat: Catalog, n_articles: int) -> bool:
     return (
         len(cat.dates) == n_articles
         and len(cat.source) == n_articles
+        and len(cat.url_hash) == n_articles
         and len(cat.label_owner) == len(cat.label)
         and within(cat.source, len(cat.source_names))
         and within(cat.label_owner, n_articles)

@@ -32,10 +32,11 @@ only the per-term maxima.
         article_ptr.npy  int64 [A+1]  byte offsets of each article in the articles segments
         articles-NNNN.jsonl  one JSON object of metadata per article, in segments
         article_ids.json the articles' ids, in order
-        catalog.json, article_day.npy, article_source.npy, label_owner.npy, label.npy
-                         what question filters test per article: day, source, section
-                         and tags (index/storage/catalog.py; optional: an index from
-                         before them builds its catalog from the articles)
+        catalog.json, article_day.npy, article_source.npy, label_owner.npy, label.npy,
+        url_hash.npy     what question filters test per article (day, source, section
+                         and tags) and its url's hash, for link previews
+                         (index/storage/catalog.py; optional: an index from before them
+                         builds its catalog from the articles)
 
 An `add` hard-links the previous generation's segments (they never change) and writes
 new ones, so adding a day's stories doesn't copy the archive's text.
