@@ -11,7 +11,7 @@
 Question filters and `newest` (`index/retrieval/filters.py`), and through them
 `/newsbot sources`, the Home tab and link previews, used to decode every article's
 JSON for these: 0.9 s at a million passages and 9 to 12 s at ten million, paid by
-whoever asked first (and, for sources, by every ask). A build or an add writes them
+whoever asked first (and, for `/newsbot sources`, on every call). A build or an add writes them
 instead, and an add appends to the base's. An index written before them has none: its
 catalog is built from the articles when first needed, as before, and its next add
 writes one.
