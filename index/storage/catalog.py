@@ -10,11 +10,11 @@
 
 Question filters and `newest` (`index/retrieval/filters.py`), and through them
 `/newsbot sources`, the Home tab and link previews, used to decode every article's
-JSON for these: 0.9 s at a million passages and 9 to 12 s at ten million, paid by
-whoever asked first (and, for `/newsbot sources`, on every call). A build or an add writes them
-instead, and an add appends to the base's. An index written before them has none: its
-catalog is built from the articles when first needed, as before, and its next add
-writes one.
+JSON for these: 0.9 s at a million passages and 9 to 14 s at ten million, paid by
+whoever asked first (and, for `/newsbot sources`, on every call). A build or an add
+writes them instead, and an add appends to the base's. An index written before them
+has none: its catalog is built from the articles when first needed, as before, and its
+next add writes one.
 """
 
 from __future__ import annotations
@@ -161,21 +161,14 @@ def _saved(index) -> Catalog | None:
         names = json.loads((index.path / "catalog.json").read_bytes())
         if names.get("version") != VERSION:
             return None
-        arrays = [
+        sources, labels = [str(n) for n in names["sources"]], [str(n) for n in names["labels"]]
+        days, source, owner, label, urls = (
             np.asarray(np.load(index.path / name, mmap_mode="r", allow_pickle=False))
             for name in FILES[1:]
-        ]
-    except (OSError, ValueError, AttributeError):
-        return None
-    cat = Catalog(
-        arrays[0],
-        arrays[1],
-        list(names["sources"]),
-        arrays[2],
-        arrays[3],
-        list(names["labels"]),
-        arrays[4],
-    )
+        )
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None  # unreadable: built from the records instead, as for an older index
+    cat = Catalog(days, source, sources, owner, label, labels, urls)
     return cat if _fits(cat, index.n_articles) else None
 
 
