@@ -82,6 +82,12 @@ def pack_text(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 1)
 
 
+def view(buffer, dtype) -> np.ndarray:
+    """A numpy view of an `array.array` (or other buffer) built up in memory; an empty
+    one gives an empty array."""
+    return np.frombuffer(buffer, dtype=dtype) if len(buffer) else np.zeros(0, dtype)
+
+
 def unpack_text(raw: bytes) -> str:
     return zlib.decompress(raw).decode("utf-8")
 

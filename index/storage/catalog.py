@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from index.models import Article
+from index.storage.arrays import view
 from index.text.analysis import fold
 
 VERSION = 2  # bump when names, days or url keys change: an older catalog is then rebuilt
@@ -126,13 +127,13 @@ class CatalogBuilder:
 
     def catalog(self) -> Catalog:
         return Catalog(
-            np.frombuffer(self.days, dtype=np.int32) if self.days else np.zeros(0, np.int32),
-            np.frombuffer(self.sources, dtype=np.int32) if self.sources else np.zeros(0, np.int32),
+            view(self.days, np.int32),
+            view(self.sources, np.int32),
             list(self.source_ids),
-            np.frombuffer(self.owners, dtype=np.int64) if self.owners else np.zeros(0, np.int64),
-            np.frombuffer(self.labels, dtype=np.int32) if self.labels else np.zeros(0, np.int32),
+            view(self.owners, np.int64),
+            view(self.labels, np.int32),
             list(self.label_ids),
-            np.frombuffer(self.urls, dtype=np.uint64) if self.urls else np.zeros(0, np.uint64),
+            view(self.urls, np.uint64),
         )
 
     def save(self, writer) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 from index.bm25 import length_norm, okapi_idf, tf_weight
 from index.models import Problem
 from index.storage.analyse import Chunk
-from index.storage.arrays import TF_BIG
+from index.storage.arrays import TF_BIG, view
 from index.storage.catalog import CatalogBuilder
 from index.storage.store import Index, Postings
 from index.storage.writer import GenerationWriter
@@ -73,11 +73,11 @@ class Side:
     def _sorted(self, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The buffered postings by term (documents stay ascending within a term):
         counts per term, documents, counts in them, and their terms."""
-        terms = _view(self.terms, np.uint32)
+        terms = view(self.terms, np.uint32)
         order = np.argsort(terms, kind="stable")
         counts = np.bincount(terms, minlength=n_terms).astype(np.int64)
-        docs = _view(self.docs, np.uint32)[order].astype(np.int32)
-        return counts, docs, _view(self.tfs, np.uint16)[order], terms[order]
+        docs = view(self.docs, np.uint32)[order].astype(np.int32)
+        return counts, docs, view(self.tfs, np.uint16)[order], terms[order]
 
     def _spill(self) -> None:
         assert self.spill_dir is not None
@@ -91,7 +91,7 @@ class Side:
     def invert(self, n_terms: int, base: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
         """CSC arrays (term -> passages, counts), merged after `base`'s when given: a new
         passage's number is above every old one, so it goes at the end of its term's list."""
-        lengths = _view(self.lengths, np.uint32).astype(np.int32)
+        lengths = view(self.lengths, np.uint32).astype(np.int32)
         if base is not None:
             lengths = np.concatenate([np.asarray(base["len"]), lengths])
         if self.runs:
@@ -140,10 +140,6 @@ class Side:
                 Path(f"{stem}-{name}.npy").unlink()
         self.runs = []
         return {"ptr": ptr, "doc": doc, "tf": tf}
-
-
-def _view(buffer: array, dtype) -> np.ndarray:
-    return np.frombuffer(buffer, dtype=dtype) if len(buffer) else np.zeros(0, dtype)
 
 
 def _place(
