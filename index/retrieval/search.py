@@ -170,7 +170,5 @@ class Searcher:
         """The `n` most recently published articles, newest first (undated last), each with
         how many passages it has in the index, without reading the others' records."""
         numbers = newest_articles(self.index, n)
-        counts = np.bincount(
-            np.asarray(self.index.passage_article), minlength=self.index.n_articles
-        )
+        counts = self.index.passage_counts()
         return [(self.index.article(j), int(counts[j])) for j in numbers]

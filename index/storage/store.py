@@ -142,10 +142,13 @@ class Index:
     def sorted_terms(self) -> SortedTerms:
         return SortedTerms(self.passages.vocab, self.vocab_order)
 
-    def passages_per_article(self) -> list[int]:
+    def passage_counts(self) -> np.ndarray:
         """How many passages each article has in the index, in article order."""
-        counts = np.bincount(np.asarray(self.passage_article), minlength=self.n_articles)
-        return [int(n) for n in counts]
+        return np.bincount(np.asarray(self.passage_article), minlength=self.n_articles)
+
+    def passages_per_article(self) -> list[int]:
+        """`passage_counts` as Python ints (for listing and JSON)."""
+        return [int(n) for n in self.passage_counts()]
 
     def iter_articles(self) -> Iterator[Article]:
         for j in range(self.n_articles):
